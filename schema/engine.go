@@ -1,0 +1,45 @@
+package schema
+
+// Versioned is a registered schema together with its version number.
+type Versioned struct {
+	Version int64
+	Schema  Schema
+}
+
+// Check runs the compatibility check that mode demands of candidate against history, which
+// holds the versions eligible for checking (available versions from the checkpoint on), oldest
+// first. Non-transitive modes use only the newest entry; transitive modes use every entry and
+// report the incompatibilities found against each of them (they do not stop at the first
+// failing version). NONE and DISABLED, or an empty history, check nothing.
+//
+// The result is in a deterministic order: by version (newest first), then direction (BACKWARD
+// before FORWARD), then the handler's own walk order.
+func Check(h Handler, mode Mode, candidate Schema, history []Versioned) ([]Incompatibility, error) {
+	if !mode.NeedsCheck() || len(history) == 0 {
+		return nil, nil
+	}
+	against := history
+	if !mode.Transitive() {
+		against = history[len(history)-1:]
+	}
+	var out []Incompatibility
+	for i := len(against) - 1; i >= 0; i-- {
+		old := against[i]
+		for _, dir := range mode.Directions() {
+			reader, writer := candidate, old.Schema
+			if dir == DirForward {
+				reader, writer = old.Schema, candidate
+			}
+			found, err := h.CanRead(reader, writer)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range found {
+				f.Direction = dir
+				f.Version = old.Version
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
