@@ -1,0 +1,79 @@
+package registry
+
+import "context"
+
+// Store is the persistence port of the registry. Implementations: internal/store/sqlite (the
+// embedded default) and, later, internal/store/postgres. The shared test suite in
+// internal/store/storetest runs against every implementation.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in a read-write transaction: all of fn's writes commit together or not at
+	// all. Writers are serialized, so a read-modify-write inside fn is safe.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Close releases the store.
+	Close() error
+}
+
+// Tx is one transaction. Getters return ErrNotExist when the row is missing; creators return
+// ErrExists on a collision. Lists are ordered by their key and return at most limit rows with a
+// key strictly greater than the given cursor ("" or 0 = from the start).
+type Tx interface {
+	CreateRegistry(ctx context.Context, r *Registry) error
+	GetRegistry(ctx context.Context, name string) (*Registry, error)
+	// ListRegistries orders by name.
+	ListRegistries(ctx context.Context, afterName string, limit int) ([]Registry, error)
+	CountRegistries(ctx context.Context) (int, error)
+	// UpdateRegistry overwrites description, tags, status and updated time of r.Name.
+	UpdateRegistry(ctx context.Context, r *Registry) error
+	// DeleteRegistry removes the registry with its schemas, versions and metadata. Content
+	// rows stay, so integer IDs are never reused.
+	DeleteRegistry(ctx context.Context, name string) error
+
+	CreateSchema(ctx context.Context, s *Schema) error
+	GetSchema(ctx context.Context, registry, name string) (*Schema, error)
+	// ListSchemas orders by (registry, name); registry "" lists every registry. The cursor is
+	// the (registry, name) of the last row of the previous page.
+	ListSchemas(ctx context.Context, registry, afterRegistry, afterName string, limit int) ([]Schema, error)
+	CountSchemas(ctx context.Context) (int, error)
+	// UpdateSchema overwrites every mutable field of the schema named by s.Registry/s.Name.
+	UpdateSchema(ctx context.Context, s *Schema) error
+	// DeleteSchema removes the schema with its versions and metadata.
+	DeleteSchema(ctx context.Context, registry, name string) error
+
+	// EnsureContent returns the content row with c.Format and c.Fingerprint, creating it
+	// (with a new, never reused integer ID) when absent.
+	EnsureContent(ctx context.Context, c Content) (*Content, error)
+	GetContent(ctx context.Context, id int64) (*Content, error)
+
+	// CreateVersion stores v; (registry, schema, number) and ID are unique.
+	CreateVersion(ctx context.Context, v *Version) error
+	GetVersion(ctx context.Context, id string) (*Version, error)
+	GetVersionByNumber(ctx context.Context, registry, schema string, number int64) (*Version, error)
+	// FindVersionsByContent returns the versions of the schema with the given content, newest first.
+	FindVersionsByContent(ctx context.Context, registry, schema string, contentID int64) ([]Version, error)
+	// ListVersions orders by number; status "" returns every status.
+	ListVersions(ctx context.Context, registry, schema string, afterNumber int64, limit int, status string) ([]Version, error)
+	// CountVersions counts every version of every schema (the account-wide quota).
+	CountVersions(ctx context.Context) (int, error)
+	// DeleteVersion removes the version and its metadata.
+	DeleteVersion(ctx context.Context, id string) error
+
+	// ListMetadata returns the pairs of a version ordered by (key, created time, value).
+	ListMetadata(ctx context.Context, versionID string) ([]Metadata, error)
+	// AddMetadata returns ErrExists when the same key and value are already present.
+	AddMetadata(ctx context.Context, versionID string, m Metadata) error
+	// RemoveMetadata returns ErrNotExist when the pair is absent.
+	RemoveMetadata(ctx context.Context, versionID, key, value string) error
+
+	AppendAudit(ctx context.Context, a AuditRecord) error
+	// ListAudit returns audit records in insertion order after the given sequence number,
+	// with each record's sequence number.
+	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]AuditEntry, error)
+}
+
+// AuditEntry is a stored AuditRecord with its sequence number.
+type AuditEntry struct {
+	Seq int64
+	AuditRecord
+}
