@@ -69,3 +69,12 @@ var ErrNotExist = errors.New("registry: no such entity")
 
 // ErrExists is returned by a Store when a create collides with an existing row.
 var ErrExists = errors.New("registry: entity exists")
+
+// asError returns the *Error that err wraps, or nil.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}

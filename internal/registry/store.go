@@ -1,6 +1,10 @@
 package registry
 
-import "context"
+import (
+	"context"
+
+	"github.com/cartaschema/carta/schema"
+)
 
 // Store is the persistence port of the registry. Implementations: internal/store/sqlite (the
 // embedded default) and, later, internal/store/postgres. The shared test suite in
@@ -45,6 +49,8 @@ type Tx interface {
 	// (with a new, never reused integer ID) when absent.
 	EnsureContent(ctx context.Context, c Content) (*Content, error)
 	GetContent(ctx context.Context, id int64) (*Content, error)
+	// FindContent returns the content row with the given format and fingerprint, or ErrNotExist.
+	FindContent(ctx context.Context, format schema.Format, fingerprint string) (*Content, error)
 
 	// CreateVersion stores v; (registry, schema, number) and ID are unique.
 	CreateVersion(ctx context.Context, v *Version) error
