@@ -55,6 +55,9 @@ func (s *Service) AuditLog(ctx context.Context, afterSeq int64, limit int) ([]Au
 // fault passes domain errors through and turns anything else into an internal error, logged
 // with the operation that met it.
 func (s *Service) fault(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if _, ok := err.(*Error); ok {
 		return err
 	}
