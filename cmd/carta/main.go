@@ -1,0 +1,58 @@
+// Command carta is Carta's single binary: the schema registry server and its command-line tools.
+//
+//	carta serve [flags]     run the registry (AWS Glue Schema Registry API)
+//	carta version           print the version
+//
+// Every flag of `carta serve` can also be set with an environment variable: --addr is
+// CARTA_ADDR, --data-dir is CARTA_DATA_DIR, and so on (upper case, dashes as underscores, with
+// the CARTA_ prefix). A flag on the command line wins over the environment.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serveCmd(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "carta", version)
+		return 0
+	case "help", "-h", "--help", "-help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "carta: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Carta is a schema registry that speaks the AWS Glue Schema Registry API.
+
+Usage:
+  carta serve [flags]   run the registry server (carta serve -h lists the flags)
+  carta version         print the version
+`)
+}

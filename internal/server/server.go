@@ -1,0 +1,139 @@
+// Package server wires Carta's parts into the `carta serve` process: configuration, the store,
+// the registry service, the API dialects, health endpoints and graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cartaschema/carta/internal/api/glue"
+	"github.com/cartaschema/carta/internal/registry"
+	"github.com/cartaschema/carta/internal/store/sqlite"
+	"github.com/cartaschema/carta/schema"
+	"github.com/cartaschema/carta/schema/avro"
+	"github.com/cartaschema/carta/schema/jsonschema"
+	"github.com/cartaschema/carta/schema/protobuf"
+)
+
+// Config is the configuration of a Carta server.
+type Config struct {
+	// Addr is the listen address (default 127.0.0.1:8081).
+	Addr string
+	// DataDir holds the embedded SQLite database (default ./carta-data).
+	DataDir string
+	// Account is the AWS account ID used in ARNs (default 123456789012).
+	Account string
+	// Region is the AWS region used in ARNs when a request carries none (default us-east-1).
+	Region string
+	// RejectIncompatible answers an incompatible registration with InvalidInputException
+	// instead of AWS Glue's 200 with Status FAILURE.
+	RejectIncompatible bool
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// Limits bound schema definitions before parsing.
+	Limits schema.Limits
+	// Quotas bound the number of entities.
+	Quotas registry.Quotas
+	// ShutdownTimeout bounds the wait for in-flight requests on shutdown (default 10 s).
+	ShutdownTimeout time.Duration
+}
+
+// Handlers returns the format handlers a server registers.
+func Handlers() []schema.Handler {
+	return []schema.Handler{avro.Handler{}, jsonschema.Handler{}, protobuf.Handler{}}
+}
+
+// Run serves until ctx is done, then shuts down gracefully. ready, when not nil, receives the
+// bound address once the server accepts connections.
+func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr string)) error {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8081"
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "carta-data"
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "carta.db"))
+	if err != nil {
+		return fmt.Errorf("opening the store in %s: %w", cfg.DataDir, err)
+	}
+	defer store.Close()
+	svc, err := registry.NewService(ctx, store, registry.Options{
+		Handlers:           Handlers(),
+		Limits:             cfg.Limits,
+		Quotas:             cfg.Quotas,
+		Logger:             log,
+		RejectIncompatible: cfg.RejectIncompatible,
+	})
+	if err != nil {
+		return fmt.Errorf("starting the registry: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := svc.Ping(r.Context()); err != nil {
+			log.WarnContext(r.Context(), "readiness check failed", "err", err)
+			writeStatus(w, http.StatusServiceUnavailable, "store unavailable")
+			return
+		}
+		writeStatus(w, http.StatusOK, "ready")
+	})
+	mux.Handle("/", glue.NewHandler(svc, glue.Config{
+		Account: cfg.Account, Region: cfg.Region, MaxBodyBytes: cfg.MaxBodyBytes, Logger: log,
+	}))
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("carta is serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "store", "sqlite")
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func writeStatus(w http.ResponseWriter, code int, status string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "{\"status\":%q}\n", status)
+}
