@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -44,6 +45,10 @@ var _ registry.Store = (*DB)(nil)
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
+	}
+	if strings.Contains(path, "?") {
+		// The driver would take the rest of the name for connection parameters.
+		return nil, fmt.Errorf("sqlite: database path %q contains '?'", path)
 	}
 	db := &DB{path: path}
 

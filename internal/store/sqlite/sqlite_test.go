@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,6 +140,9 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(ctx, ""); err == nil {
 		t.Error("Open(\"\") succeeded")
 	}
+	if _, err := Open(ctx, filepath.Join(t.TempDir(), "what?.db")); err == nil {
+		t.Error("Open of a name with '?' succeeded")
+	}
 	if _, err := Open(ctx, filepath.Join(t.TempDir(), "missing-dir", "carta.db")); err == nil {
 		t.Error("Open in a missing directory succeeded")
 	}
@@ -256,5 +260,109 @@ func TestErrorMapping(t *testing.T) {
 	})
 	if !errors.Is(err, registry.ErrNotExist) || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("GetRegistry(nope) = %v, want ErrNotExist naming the registry", err)
+	}
+}
+
+// TestContentIDAfterDeletedContent removes the newest content row behind the store's back (no
+// Tx method does): AUTOINCREMENT still never hands its ID out again.
+func TestContentIDAfterDeletedContent(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "carta.db"))
+	defer db.Close()
+	ensure := func(canonical string) int64 {
+		t.Helper()
+		var id int64
+		err := db.Update(ctx, func(tx registry.Tx) error {
+			c, err := tx.EnsureContent(ctx, registry.Content{Format: schema.Avro, Canonical: canonical, Fingerprint: canonical})
+			if c != nil {
+				id = c.ID
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	ensure("a")
+	last := ensure("b")
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM contents WHERE id = ?`, last); err != nil {
+		t.Fatal(err)
+	}
+	if id := ensure("c"); id <= last {
+		t.Errorf("content after deleting ID %d got ID %d: IDs must never be reused", last, id)
+	}
+}
+
+// TestTwoHandlesOneFile runs read-modify-writes through two DBs on one file, as two server
+// processes sharing a data directory would: BEGIN IMMEDIATE and busy_timeout keep the version
+// numbers unique and gap-free.
+func TestTwoHandlesOneFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "carta.db")
+	dbs := []*DB{openTest(t, path), openTest(t, path)}
+	for _, db := range dbs {
+		defer db.Close()
+	}
+	err := dbs[0].Update(ctx, func(tx registry.Tx) error {
+		if err := tx.CreateRegistry(ctx, &registry.Registry{Name: "r", Status: registry.StatusAvailable}); err != nil {
+			return err
+		}
+		return tx.CreateSchema(ctx, &registry.Schema{Registry: "r", Name: "s", Format: schema.Avro,
+			Compatibility: schema.None, NextVersion: 1, Status: registry.StatusAvailable})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const perHandle = 15
+	errs := make(chan error, 2*perHandle)
+	var wg sync.WaitGroup
+	for h, db := range dbs {
+		for i := range perHandle {
+			wg.Go(func() {
+				errs <- db.Update(ctx, func(tx registry.Tx) error {
+					sc, err := tx.GetSchema(ctx, "r", "s")
+					if err != nil {
+						return err
+					}
+					key := fmt.Sprintf("h%d-%d", h, i)
+					c, err := tx.EnsureContent(ctx, registry.Content{Format: schema.Avro, Canonical: key, Fingerprint: key})
+					if err != nil {
+						return err
+					}
+					if err := tx.CreateVersion(ctx, &registry.Version{ID: key, Registry: "r", Schema: "s", Number: sc.NextVersion,
+						Status: registry.StatusAvailable, Format: schema.Avro, Definition: key, ContentID: c.ID}); err != nil {
+						return err
+					}
+					sc.LatestVersion, sc.NextVersion = sc.NextVersion, sc.NextVersion+1
+					return tx.UpdateSchema(ctx, sc)
+				})
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	err = dbs[1].View(ctx, func(tx registry.Tx) error {
+		vs, err := tx.ListVersions(ctx, "r", "s", 0, 0, "")
+		if err != nil {
+			return err
+		}
+		for i, v := range vs {
+			if v.Number != int64(i+1) {
+				t.Errorf("version %d has number %d", i+1, v.Number)
+			}
+		}
+		if len(vs) != 2*perHandle {
+			t.Errorf("%d versions, want %d", len(vs), 2*perHandle)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
