@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the project's one test command (README, .ci/run).
+#
+# Runs from any working directory. On a fresh machine it installs what is
+# missing (AWS CLI v2 from Debian, Go modules), checks the preinstalled
+# components the end-to-end tests drive (AWS CLI v1, python3 + boto3), then
+# vets and tests every package. Safe to run again: each step is skipped when
+# its component is already present.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'scripts/test.sh: %s\n' "$*" >&2; exit 1; }
+
+# as_root runs a command as root, through sudo only when we are not root.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "need root (or sudo) to run: $*"
+	fi
+}
+
+# AWS CLI v2: the Debian package installs it at /usr/bin/aws. The e2e tests
+# call that path explicitly, because `aws` on PATH may be v1.
+if [ -x /usr/bin/aws ]; then
+	log "AWS CLI v2 present: $(/usr/bin/aws --version 2>&1)"
+else
+	command -v apt-get >/dev/null 2>&1 || die "/usr/bin/aws (AWS CLI v2) is missing and apt-get is not available to install it"
+	log "installing AWS CLI v2 (Debian package awscli) with apt-get"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q awscli
+	[ -x /usr/bin/aws ] || die "apt-get install awscli did not provide /usr/bin/aws"
+	log "installed: $(/usr/bin/aws --version 2>&1)"
+fi
+
+# AWS CLI v1 and boto3 come preinstalled (pip/pyenv); PyPI may be
+# unreachable, so they are checked, not installed.
+command -v aws >/dev/null 2>&1 || die "AWS CLI v1 ('aws' on PATH) is missing; install awscli 1.x with pip"
+aws_v1_version="$(aws --version 2>&1)"
+case "$aws_v1_version" in
+aws-cli/1.*) log "AWS CLI v1 present: $aws_v1_version" ;;
+*) die "'aws' on PATH is not AWS CLI v1 (got: $aws_v1_version); the e2e tests need v1 first on PATH" ;;
+esac
+command -v python3 >/dev/null 2>&1 || die "python3 is missing"
+python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3 ($(command -v python3)); install boto3 with pip"
+log "python3 with boto3 present: $(python3 -c 'import sys, boto3; print(sys.version.split()[0], "boto3", boto3.__version__)')"
+
+command -v go >/dev/null 2>&1 || die "go is missing"
+log "$(go version)"
+log "go mod download"
+go mod download
+
+log "go vet ./..."
+go vet ./...
+
+log "go test -count=1 -timeout 15m ./..."
+go test -count=1 -timeout 15m ./...
+log "all tests passed"
