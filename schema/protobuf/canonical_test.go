@@ -186,3 +186,64 @@ func TestCanonicalCoversDescriptor(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalFixedPoint parses the canonical form of unusual constructs again: it must be
+// a valid definition with the same canonical form and the same messages.
+func TestCanonicalFixedPoint(t *testing.T) {
+	for name, def := range map[string]string{
+		"group in nested extension": `syntax = "proto2"; message A { extensions 10 to 20; }
+			message B { extend A { optional group G = 10 { optional int32 x = 1; } } }`,
+		"repeated group": `syntax = "proto2"; message A { repeated group Item = 1 { required string k = 1; } }`,
+		"string and bytes defaults": `syntax = "proto2"; message A {
+			optional string s = 1 [default = "tab\there \"q\" \u00e9 \x01 \\ end"];
+			optional bytes b = 2 [default = "\000\377\n'"];
+			optional float f = 3 [default = -inf];
+			optional double d = 4 [default = 1e300];
+			optional uint64 u = 5 [default = 18446744073709551615];
+			optional sint32 i = 6 [default = -2147483648];
+			optional bool ok = 7 [default = true]; }`,
+		"custom options everywhere": `syntax = "proto2"; package p;
+			import "google/protobuf/descriptor.proto";
+			message Rule { optional int32 min = 1; repeated string tags = 2; optional double ratio = 3; optional Kind kind = 4;
+			  optional Rule sub = 5; extensions 100 to 200; }
+			enum Kind { KIND_UNSPECIFIED = 0; KIND_X = 1; }
+			extend Rule { optional string note = 100; }
+			extend google.protobuf.FileOptions { optional Rule file_rule = 50000; }
+			extend google.protobuf.MessageOptions { optional Rule msg_rule = 50001; }
+			extend google.protobuf.FieldOptions { repeated int32 nums = 50002; }
+			extend google.protobuf.OneofOptions { optional bool flag = 50003; }
+			extend google.protobuf.EnumValueOptions { optional string alias = 50004; }
+			extend google.protobuf.ServiceOptions { optional float weight = 50005; }
+			extend google.protobuf.MethodOptions { optional Kind mkind = 50006; }
+			extend google.protobuf.EnumOptions { optional uint64 big = 50007; }
+			option (file_rule) = { min: -3, ratio: 0.5, kind: KIND_X, sub { tags: "x" } [p.note]: "n" };
+			message M {
+			  option (msg_rule).min = 7;
+			  oneof o { option (flag) = true; string a = 1 [(nums) = 1, (nums) = 2]; int32 b = 2; }
+			}
+			enum E { option (big) = 1; E0 = 0 [(alias) = "zero", deprecated = true]; }
+			service S { option (weight) = 1.25; rpc Do(M) returns (M) { option (mkind) = KIND_X; } }`,
+		"extension range options": `syntax = "proto2"; message A { extensions 5, 10 to max [verification = UNVERIFIED]; }`,
+		"edition delimited and presence": `edition = "2023"; package e;
+			message M { M child = 1 [features.message_encoding = DELIMITED]; int32 req = 2 [features.field_presence = LEGACY_REQUIRED];
+			  repeated int32 nums = 3 [features.repeated_field_encoding = EXPANDED]; map<string, M> kids = 4; }
+			enum Open { option features.enum_type = CLOSED; O0 = 0; O1 = 1; }`,
+		"proto3 optional and json names": `syntax = "proto3"; message M { optional string a_b = 1; optional M m = 2 [json_name = "x"]; reserved 10, 12 to 15; reserved "z"; }`,
+		"no package, nested enums and maps": `syntax = "proto3"; message M { enum E { E0 = 0; } map<int64, E> byId = 1; message N { map<bool, bytes> m = 1; } N n = 2; }`,
+		"public import": `syntax = "proto3"; import public "google/protobuf/timestamp.proto"; message M { google.protobuf.Timestamp t = 1; }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := mustParse(t, def)
+			again := mustParse(t, s.Canonical())
+			if again.Canonical() != s.Canonical() {
+				t.Errorf("not a fixed point:\n%s\n---\n%s", s.Canonical(), again.Canonical())
+			}
+			if len(again.Messages()) != len(s.Messages()) {
+				t.Errorf("messages %d, want %d", len(again.Messages()), len(s.Messages()))
+			}
+			if testing.Verbose() {
+				t.Logf("\n%s", s.Canonical())
+			}
+		})
+	}
+}

@@ -58,6 +58,8 @@ func compile(definition string) (protoreflect.FileDescriptor, error) {
 		if first != nil {
 			return nil, translate(first)
 		}
+		// A panic inside protocompile is a compiler bug, not a fault of the definition:
+		// it is reported as an internal error (protocompile recovered it for us).
 		var panicked protocompile.PanicError
 		if errors.As(err, &panicked) {
 			return nil, fmt.Errorf("protobuf compiler failed: %v", panicked.Value)

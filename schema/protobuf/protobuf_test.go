@@ -282,6 +282,7 @@ func TestLimits(t *testing.T) {
 		{"custom depth", nested(3), schema.Limits{MaxDepth: 2}, "", "nested deeper than 2"},
 		{"oversize", "syntax = \"proto3\";\nmessage A {}\n// " + strings.Repeat("x", schema.DefaultMaxBytes), schema.Limits{}, "", "the limit is 170000"},
 		{"custom size", "syntax = \"proto3\";\nmessage A {}\n", schema.Limits{MaxBytes: 10}, "", "the limit is 10"},
+		{"invalid UTF-8", "syntax = \"proto3\";\nmessage A { string s = 1 [default = \"\\\xff\"]; }", schema.Limits{}, "", "UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

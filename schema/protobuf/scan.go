@@ -2,6 +2,7 @@ package protobuf
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/cartaschema/carta/schema"
 )
@@ -15,6 +16,10 @@ import (
 func checkLimits(def string, limits schema.Limits) error {
 	if len(def) > limits.MaxBytes {
 		return parseError("", "the definition is %d bytes; the limit is %d", len(def), limits.MaxBytes)
+	}
+	// .proto sources are UTF-8; protocompile v0.14.1 also panics on some invalid bytes.
+	if !utf8.ValidString(def) {
+		return parseError("", "the definition is not valid UTF-8")
 	}
 	depth, line, col := 0, 1, 0
 	var quote byte // the open string's quote character, or 0
