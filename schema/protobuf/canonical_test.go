@@ -228,9 +228,9 @@ func TestCanonicalFixedPoint(t *testing.T) {
 			message M { M child = 1 [features.message_encoding = DELIMITED]; int32 req = 2 [features.field_presence = LEGACY_REQUIRED];
 			  repeated int32 nums = 3 [features.repeated_field_encoding = EXPANDED]; map<string, M> kids = 4; }
 			enum Open { option features.enum_type = CLOSED; O0 = 0; O1 = 1; }`,
-		"proto3 optional and json names": `syntax = "proto3"; message M { optional string a_b = 1; optional M m = 2 [json_name = "x"]; reserved 10, 12 to 15; reserved "z"; }`,
+		"proto3 optional and json names":    `syntax = "proto3"; message M { optional string a_b = 1; optional M m = 2 [json_name = "x"]; reserved 10, 12 to 15; reserved "z"; }`,
 		"no package, nested enums and maps": `syntax = "proto3"; message M { enum E { E0 = 0; } map<int64, E> byId = 1; message N { map<bool, bytes> m = 1; } N n = 2; }`,
-		"public import": `syntax = "proto3"; import public "google/protobuf/timestamp.proto"; message M { google.protobuf.Timestamp t = 1; }`,
+		"public import":                     `syntax = "proto3"; import public "google/protobuf/timestamp.proto"; message M { google.protobuf.Timestamp t = 1; }`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := mustParse(t, def)
