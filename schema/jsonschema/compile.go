@@ -54,7 +54,10 @@ func (e *patternEngine) compile(s string) (jsc.Regexp, error) {
 // acceptAll is the Regexp handed out after compilation.
 type acceptAll string
 
-func (a acceptAll) String() string            { return string(a) }
+// String returns the expression as written.
+func (a acceptAll) String() string { return string(a) }
+
+// MatchString reports a match for every string.
 func (a acceptAll) MatchString(s string) bool { return true }
 
 // compile compiles doc with draft as the default draft and translates the library's errors

@@ -25,6 +25,7 @@ func parseError(path, format string, args ...any) *schema.ParseError {
 // well-known types. The compiler reports it at the import statement.
 type notServed struct{ path string }
 
+// Error names the import and what can be imported instead.
 func (e notServed) Error() string {
 	return fmt.Sprintf("import %q cannot be resolved: only the well-known types google/protobuf/*.proto are available", e.path)
 }
@@ -67,7 +68,7 @@ func compile(definition string) (protoreflect.FileDescriptor, error) {
 		return nil, parseError("", "%s", clean(err.Error()))
 	}
 	if files[0].Messages().Len() == 0 {
-		return nil, parseError("", "the definition declares no message type; data needs at least one")
+		return nil, parseError("", "the definition declares no message type; a schema needs at least one to describe data")
 	}
 	return files[0], nil
 }

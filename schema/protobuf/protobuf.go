@@ -59,11 +59,13 @@ var _ schema.Schema = (*Schema)(nil)
 // Format returns schema.Protobuf.
 func (s *Schema) Format() schema.Format { return schema.Protobuf }
 
-// Canonical returns the normalized definition, rendered from the linked descriptor rather
-// than from the text: comments, whitespace, declaration formatting and the spelling of type
-// names (always fully qualified) do not change it; any change to a declaration, a field
-// name, number, label or type, a default value or an option does. See the package's
-// canonical.go for the exact form.
+// Canonical returns the normalized definition: a .proto text rendered from the linked
+// descriptor rather than from the source, so comments, whitespace, layout, import order and
+// the spelling of type names do not change it, while any change to a declaration, a field's
+// name, number, label or type, a default value, a json_name or an option (custom ones
+// included) does. Type names are fully qualified (".pkg.Msg"), imports sorted, and
+// declarations kept in their declared order, one per line with two-space indentation. The
+// canonical form is itself a valid definition whose canonical form it is.
 func (s *Schema) Canonical() string { return s.canonical }
 
 // FileDescriptor returns the linked file descriptor. Its path is "schema.proto".
