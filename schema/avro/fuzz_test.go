@@ -1,8 +1,11 @@
 package avro
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cartaschema/carta/schema"
@@ -81,4 +84,73 @@ func FuzzCanRead(f *testing.F) {
 			t.Fatalf("CanRead is not deterministic:\n%v\n%v", found, again)
 		}
 	})
+}
+
+// FuzzDecodeJSON checks the JSON decoder against encoding/json: the same documents are valid
+// (except that we reject duplicate keys) and they decode to the same values.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, def := range allDefinitions(f) {
+		f.Add(def)
+	}
+	for _, s := range []string{`"\ud83d\ude00"`, `"\ud800x"`, `"\udc00\ud800"`, `[1,-0,0.5e-3,1E+2]`, "\"\xff\xfe\"", `{"a":1,"a":2}`, ` [ ] `, `01`, `-`, `1.`, `{"":{}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := decodeJSON(s, 100000)
+		valid := json.Valid([]byte(s))
+		if err != nil {
+			var je *jsonError
+			if !errors.As(err, &je) {
+				t.Fatalf("error is not a *jsonError: %v", err)
+			}
+			if valid && !strings.Contains(je.msg, "duplicate key") {
+				t.Fatalf("encoding/json accepts %q, we say %v", s, err)
+			}
+			return
+		}
+		if !valid {
+			t.Fatalf("encoding/json rejects %q, we accept it", s)
+		}
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := toAny(v); !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoding %q:\n got %#v\nwant %#v", s, got, want)
+		}
+		// The canonical encoding is valid JSON and decodes to the same value.
+		again, err := decodeJSON(string(appendValue(nil, v)), 100000)
+		if err != nil {
+			t.Fatalf("the canonical encoding of %q does not decode: %v", s, err)
+		}
+		if string(appendValue(nil, again)) != string(appendValue(nil, v)) {
+			t.Fatalf("the canonical encoding of %q is not a fixed point", s)
+		}
+	})
+}
+
+func toAny(v *jvalue) any {
+	switch v.kind {
+	case jNull:
+		return nil
+	case jBool:
+		return v.b
+	case jNumber:
+		return json.Number(v.s)
+	case jString:
+		return v.s
+	case jArray:
+		out := make([]any, len(v.arr))
+		for i, e := range v.arr {
+			out[i] = toAny(e)
+		}
+		return out
+	}
+	out := make(map[string]any, len(v.obj))
+	for _, m := range v.obj {
+		out[m.key] = toAny(m.val)
+	}
+	return out
 }

@@ -35,7 +35,7 @@ func parse(def string, limits schema.Limits) (*Schema, error) {
 	if err := checkDepth(def, l.MaxDepth); err != nil {
 		return nil, parseErr("", "%s", err.Error())
 	}
-	v, err := decodeJSON(def)
+	v, err := decodeJSON(def, l.MaxDepth)
 	if err != nil {
 		var je *jsonError
 		if errors.As(err, &je) {

@@ -16,9 +16,14 @@ func TestParseErrors(t *testing.T) {
 		name, def, path, msg string
 	}{
 		{"empty", ``, "", "malformed JSON"},
-		{"truncated", `{"type":`, "", "malformed JSON"},
+		{"truncated", `{"type":`, "/type", "malformed JSON at byte offset 8: unexpected end of input"},
 		{"trailing data", `"int" "long"`, "", "unexpected data after the schema"},
-		{"bad JSON literal", `{"type": nul}`, "", "malformed JSON"},
+		{"bad JSON literal", `{"type": nul}`, "/type", "malformed JSON at byte offset 9"},
+		{"bad escape", `{"type": "\x"}`, "/type", "invalid escape"},
+		{"control character in string", "\"in\tt\"", "", "invalid control character"},
+		{"bad number", `{"type":"fixed","name":"F","size":01}`, "", "after an object member"},
+		{"missing colon", `{"type" "int"}`, "/type", "expected a colon"},
+		{"trailing comma", `["int",]`, "/1", "beginning of a value"},
 		{"number as schema", `42`, "", "a schema must be a type name"},
 		{"unknown type", rec(`{"name":"a","type":"int"},{"name":"b","type":"int"},{"name":"c","type":"strng"}`), "/fields/2/type", `unknown type "strng"`},
 		{"unknown type names the namespace tried", rec(`{"name":"a","type":"Money"}`), "/fields/0/type", `"com.acme.Money"`},
