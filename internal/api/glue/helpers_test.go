@@ -146,7 +146,7 @@ const (
 )
 
 // createAvroSchema creates schema name in reg (created when needed) with version 1 = avroV1.
-func (e *env) createAvroSchema(t *testing.T, reg, name string, mode types.Compatibility) *awsglue.CreateSchemaOutput {
+func (e *env) createAvroSchema(t testing.TB, reg, name string, mode types.Compatibility) *awsglue.CreateSchemaOutput {
 	t.Helper()
 	if reg != registry.DefaultRegistry {
 		_, err := e.client.CreateRegistry(ctx, &awsglue.CreateRegistryInput{RegistryName: aws.String(reg)})

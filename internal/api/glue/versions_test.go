@@ -2,8 +2,6 @@ package glue_test
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -342,24 +340,4 @@ func TestDeleteSchemaVersions(t *testing.T) {
 	}
 	_, err := c.DeleteSchemaVersions(ctx, &awsglue.DeleteSchemaVersionsInput{SchemaId: schID("r", "nope"), Versions: aws.String("2")})
 	wantErr[*types.EntityNotFoundException](t, err, "Schema is not found.")
-}
-
-// rawJSON posts a body built from v and decodes the answer into out.
-func rawJSON(t *testing.T, e *env, target string, v any, out any) int {
-	t.Helper()
-	body, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/", strings.NewReader(string(body)))
-	req.Header.Set("X-Amz-Target", target)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s: %v in %s", target, err, b)
-		}
-	}
-	return resp.StatusCode
 }
