@@ -68,10 +68,23 @@ type checker struct {
 	found   []schema.Incompatibility
 	fields  map[*node]map[string]*field
 	explain bool // explain MISSING_UNION_BRANCH with the closest branch's first finding
+	// explained caches the first finding of a closest-branch walk per pair, so a type used in
+	// many unions is walked once, not once per union.
+	explained map[[2]*node]*explanation
+}
+
+// subRoot is the location token under which explanation walks run; no schema token contains
+// a NUL byte.
+const subRoot = "\x00"
+
+type explanation struct {
+	first schema.Incompatibility
+	count int
 }
 
 func newChecker(explain bool) *checker {
-	return &checker{memo: map[[2]*node]*pairState{}, fields: map[*node]map[string]*field{}, explain: explain}
+	return &checker{memo: map[[2]*node]*pairState{}, fields: map[*node]map[string]*field{}, explain: explain,
+		explained: map[[2]*node]*explanation{}}
 }
 
 // canRead returns every incompatibility that stops reader from reading data written with writer.
@@ -167,12 +180,21 @@ func (c *checker) compute(r, w *node, report bool) bool {
 			return c.child("values", r.values, w.values, report, false)
 		case kindFixed:
 			ok := c.checkName(r, w, report)
+			if !ok && !report {
+				return false // a probe needs only the verdict
+			}
 			return c.checkFixedSize(r, w, report) && ok
 		case kindEnum:
 			ok := c.checkName(r, w, report)
+			if !ok && !report {
+				return false
+			}
 			return c.checkEnumSymbols(r, w, report) && ok
 		case kindRecord:
 			ok := c.checkName(r, w, report)
+			if !ok && !report {
+				return false
+			}
 			return c.checkFields(r, w, report) && ok
 		case kindUnion:
 			return c.checkWriterBranches(r, w, report)
@@ -184,6 +206,9 @@ func (c *checker) compute(r, w *node, report bool) bool {
 		ok := true
 		for i, b := range w.branches {
 			ok = c.child(itoa(i), r, b, report, true) && ok
+			if !ok && !report {
+				return false
+			}
 		}
 		return ok
 	}
@@ -356,6 +381,9 @@ func (c *checker) checkFields(r, w *node, report bool) bool {
 			}
 		}
 		c.pop()
+		if !ok && !report {
+			break
+		}
 	}
 	c.pop()
 	return ok
@@ -369,10 +397,11 @@ func (c *checker) checkWriterBranches(r, w *node, report bool) bool {
 		if c.visit(r, wb, false) {
 			continue
 		}
-		ok = false
-		if report {
-			c.emit(RuleMissingUnionBranch, c.path(itoa(i)), c.unionMiss(r, wb, i))
+		if !report {
+			return false
 		}
+		ok = false
+		c.emit(RuleMissingUnionBranch, c.path(itoa(i)), c.unionMiss(r, wb, i))
 	}
 	return ok
 }
@@ -414,17 +443,29 @@ func (c *checker) unionMiss(r, w *node, wIndex int) string {
 		}
 	}
 	if closest >= 0 && c.explain {
-		sub := newChecker(false)
-		sub.loc = append(slices.Clone(c.loc), itoa(closest))
-		sub.wunion = append(slices.Clone(c.wunion), false)
-		sub.visit(r.branches[closest], w, true)
-		if len(sub.found) > 0 {
-			more := ""
-			if n := len(sub.found) - 1; n > 0 {
-				more = fmt.Sprintf(" (and %d more)", n)
+		rb := r.branches[closest]
+		key := [2]*node{rb, w}
+		ex, done := c.explained[key]
+		if !done {
+			// The walk runs under a marker location, replaced by the real one when quoted,
+			// so that a cached explanation names the right place wherever it is reused.
+			sub := newChecker(false)
+			sub.loc = []string{subRoot}
+			sub.wunion = []bool{false}
+			sub.visit(rb, w, true)
+			if len(sub.found) > 0 {
+				ex = &explanation{first: sub.found[0], count: len(sub.found)}
 			}
+			c.explained[key] = ex
+		}
+		if ex != nil {
+			more := ""
+			if ex.count > 1 {
+				more = fmt.Sprintf(" (and %d more)", ex.count-1)
+			}
+			here := strings.NewReplacer("/"+subRoot, c.path(itoa(closest)))
 			return fmt.Sprintf("%s; its closest branch %d (%s) fails with %s at %s%s: %s",
-				head, closest, describeShort(r.branches[closest]), sub.found[0].Rule, pointerOrRoot(sub.found[0].Path), more, sub.found[0].Message)
+				head, closest, describeShort(rb), ex.first.Rule, here.Replace(ex.first.Path), more, here.Replace(ex.first.Message))
 		}
 	}
 	if w.kind.named() {
