@@ -14,9 +14,11 @@
 // fixed sizes are non-negative, names must be defined before use, and defaults must fit their
 // field type. Where Apache Avro 1.11 Java is lenient the parser is too (string, bytes, enum and
 // fixed defaults need only be strings; an unqualified name falls back to the null namespace;
-// {"type": "SomeName"} refers to a named type). A union default must match the union's first
-// branch, as the 1.11 specification says; see checkDefault for why. Duplicate JSON keys are
-// rejected. Every error is a *schema.ParseError whose Path is a JSON pointer.
+// {"type": "SomeName"} refers to a named type, and any other attribute on that object is
+// ignored, as Java ignores it). A union default must match the union's first branch, as the
+// 1.11 specification says: Avro 1.12 accepts any branch, but clients on Avro 1.11 (AWS Glue's
+// SerDe among them) refuse to parse such a schema. Duplicate JSON keys are rejected. Every
+// error is a *schema.ParseError whose Path is a JSON pointer.
 //
 // # Compatibility
 //
@@ -45,6 +47,19 @@
 // Every incompatibility is reported, in walk order, with Apache's rule name and location
 // (e.g. /fields/1/type/size), and a one-sentence message naming both sides and the fix. The
 // root location is "" (rendered "/" by schema.Incompatibility.String).
+//
+// Details that follow Java rather than intuition: a reader field missing from the writer whose
+// type is an enum with a default symbol, but which has no field default, is TYPE_MISMATCH at
+// the field's type (Java compares the enum with the writer record). Recursion is memoised on
+// the (reader, writer) node pair within one CanRead call only, and a pair met again while it
+// is being checked counts as compatible.
+//
+// Where Carta goes further than Java: a reader field whose name and aliases match two writer
+// fields is READER_FIELD_AMBIGUOUS_ALIAS (Java throws; its decoder fails on such data); the
+// findings of a named pair are reported once, at the first place it is met (Java repeats them
+// with the first place's location); a MISSING_UNION_BRANCH message quotes the first finding of
+// the closest reader branch, since "the union lacks the record" usually means "the record
+// changed"; and two identical definitions are compatible without a walk.
 //
 // Sources: the Apache Avro 1.11 specification ("Schemas", "Schema Resolution", "Parsing
 // Canonical Form for Schemas"), and the behaviour of Apache Avro Java's SchemaCompatibility
