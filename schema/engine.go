@@ -1,5 +1,10 @@
 package schema
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Versioned is a registered schema together with its version number.
 type Versioned struct {
 	Version int64
@@ -34,12 +39,31 @@ func Check(h Handler, mode Mode, candidate Schema, history []Versioned) ([]Incom
 			if err != nil {
 				return nil, err
 			}
+			sides := sideNames(dir, old.Version)
 			for _, f := range found {
 				f.Direction = dir
 				f.Version = old.Version
+				f.Message = sides.Replace(f.Message)
 				out = append(out, f)
 			}
 		}
 	}
 	return out, nil
+}
+
+// sideNames rewrites a handler's "reader"/"writer" wording into the names a user knows: the new
+// schema and the version it was checked against.
+func sideNames(dir Direction, version int64) *strings.Replacer {
+	oldName := "the old schema"
+	if version > 0 {
+		oldName = fmt.Sprintf("version %d", version)
+	}
+	reader, writer := "the new schema", oldName
+	if dir == DirForward {
+		reader, writer = oldName, "the new schema"
+	}
+	return strings.NewReplacer(
+		"the reader schema", reader+" (the reader)",
+		"the writer schema", writer+" (the writer)",
+	)
 }

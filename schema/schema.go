@@ -149,7 +149,9 @@ type Handler interface {
 	// network connection. Errors are *ParseError values where the position is known.
 	Parse(definition string, limits Limits) (Schema, error)
 	// CanRead reports every incompatibility that stops reader from reading data written with
-	// writer. Paths are relative to the schemas; Direction and Version are filled by the engine.
+	// writer. Paths are relative to the schemas; Direction and Version are filled by the engine,
+	// which also rewrites the phrases "the reader schema" and "the writer schema" in messages
+	// into "the new schema" and "version N" as the direction of the check demands.
 	// A handler that cannot check compatibility returns ErrCheckUnsupported.
 	CanRead(reader, writer Schema) ([]Incompatibility, error)
 }

@@ -387,7 +387,7 @@ func TestUnionMissExplanationPerLocation(t *testing.T) {
 	assertFindings(t, found, []want{b(RuleMissingUnionBranch, "/fields/0/type/1"), b(RuleMissingUnionBranch, "/fields/1/type/1")})
 	for i, f := range found {
 		wantPath := fmt.Sprintf("/fields/%d/type/1/fields/1", i)
-		if !strings.Contains(f.Message, "at "+wantPath+" in the reader schema") || strings.Contains(f.Message, "\x00") {
+		if !strings.Contains(f.Message, "at "+wantPath+" in the new schema (the reader)") || strings.Contains(f.Message, "\x00") {
 			t.Errorf("finding %d should quote %s: %q", i, wantPath, f.Message)
 		}
 	}
