@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/cartaschema/carta/internal/api/glue"
 )
@@ -54,7 +55,11 @@ func FuzzHandler(f *testing.F) {
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 		req.Header.Set("X-Amz-Target", target)
 		rec := httptest.NewRecorder()
+		start := time.Now()
 		e.handler.ServeHTTP(rec, req)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("%s %q: took %v", target, body, d)
+		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: status %d: %s", target, body, rec.Code, rec.Body.Bytes())
 		}

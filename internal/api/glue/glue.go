@@ -97,6 +97,9 @@ type call struct {
 
 // credentialScope matches the Credential element of a SigV4 Authorization header:
 // Credential=<access key>/<yyyymmdd>/<region>/<service>/aws4_request.
+// maxAccessKeyLen is the longest access key ID recorded as an actor.
+const maxAccessKeyLen = 128
+
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/[0-9]{8}/([a-z0-9-]{1,32})/[^/,\s]+/aws4_request`)
 
 // caller extracts the access key ID and region from a SigV4 Authorization header. The
@@ -109,6 +112,11 @@ func caller(authorization string) (accessKey, region string, ok bool) {
 	m := credentialScope.FindStringSubmatch(authorization)
 	if m == nil {
 		return "", "", false
+	}
+	// Access key IDs are 16-128 characters; a longer one is not an access key, and the audit
+	// log should not store whatever a caller puts there.
+	if len(m[1]) > maxAccessKeyLen {
+		m[1] = m[1][:maxAccessKeyLen]
 	}
 	return m[1], m[2], true
 }

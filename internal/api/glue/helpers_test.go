@@ -25,6 +25,7 @@ import (
 	"github.com/cartaschema/carta/schema"
 	"github.com/cartaschema/carta/schema/avro"
 	"github.com/cartaschema/carta/schema/jsonschema"
+	"github.com/cartaschema/carta/schema/protobuf"
 )
 
 // env is one Carta server under test: the registry service over a SQLite store in a temporary
@@ -43,7 +44,7 @@ type options struct {
 }
 
 func handlers() []schema.Handler {
-	return []schema.Handler{avro.Handler{}, jsonschema.Handler{}}
+	return []schema.Handler{avro.Handler{}, jsonschema.Handler{}, protobuf.Handler{}}
 }
 
 func quietLogger() *slog.Logger {

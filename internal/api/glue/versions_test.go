@@ -123,26 +123,33 @@ func TestRegisterSchemaVersionRejectMode(t *testing.T) {
 	}
 }
 
-func TestRegisterSchemaVersionJSONChecksUnavailable(t *testing.T) {
+func TestRegisterSchemaVersionChecksUnavailable(t *testing.T) {
 	e := newEnv(t)
 	c := e.client
-	v1 := `{"type":"object","properties":{"id":{"type":"string"}}}`
-	v2 := `{"type":"object","properties":{"id":{"type":"string"},"n":{"type":"integer"}}}`
-	for _, mode := range []types.Compatibility{types.CompatibilityBackward, types.CompatibilityNone} {
-		name := "json-" + strings.ToLower(string(mode))
-		out := must[*awsglue.CreateSchemaOutput](t)(c.CreateSchema(ctx, &awsglue.CreateSchemaInput{
-			SchemaName: aws.String(name), DataFormat: types.DataFormatJson, Compatibility: mode, SchemaDefinition: aws.String(v1),
-		}))
-		if out.SchemaVersionStatus != types.SchemaVersionStatusAvailable {
-			t.Fatalf("CreateSchema(%s) = %+v", mode, out)
-		}
-		res, err := c.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("default-registry", name), SchemaDefinition: aws.String(v2)})
-		if mode == types.CompatibilityBackward {
-			wantErr[*types.InvalidInputException](t, err, "not available yet", "NONE")
-			continue
-		}
-		if err != nil || res.Status != types.SchemaVersionStatusAvailable || aws.ToInt64(res.VersionNumber) != 2 {
-			t.Errorf("RegisterSchemaVersion(JSON, NONE) = %+v, %v", res, err)
+	formats := []struct {
+		format types.DataFormat
+		v1, v2 string
+	}{
+		{types.DataFormatJson, `{"type":"object","properties":{"id":{"type":"string"}}}`, `{"type":"object","properties":{"id":{"type":"string"},"n":{"type":"integer"}}}`},
+		{types.DataFormatProtobuf, "syntax = \"proto3\";\nmessage A { string id = 1; }\n", "syntax = \"proto3\";\nmessage A { string id = 1; int64 n = 2; }\n"},
+	}
+	for _, f := range formats {
+		for _, mode := range []types.Compatibility{types.CompatibilityBackward, types.CompatibilityNone} {
+			name := strings.ToLower(string(f.format) + "-" + string(mode))
+			out := must[*awsglue.CreateSchemaOutput](t)(c.CreateSchema(ctx, &awsglue.CreateSchemaInput{
+				SchemaName: aws.String(name), DataFormat: f.format, Compatibility: mode, SchemaDefinition: aws.String(f.v1),
+			}))
+			if out.SchemaVersionStatus != types.SchemaVersionStatusAvailable {
+				t.Fatalf("CreateSchema(%s) = %+v", name, out)
+			}
+			res, err := c.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("default-registry", name), SchemaDefinition: aws.String(f.v2)})
+			if mode == types.CompatibilityBackward {
+				wantErr[*types.InvalidInputException](t, err, "not available yet", "NONE")
+				continue
+			}
+			if err != nil || res.Status != types.SchemaVersionStatusAvailable || aws.ToInt64(res.VersionNumber) != 2 {
+				t.Errorf("RegisterSchemaVersion(%s) = %+v, %v", name, res, err)
+			}
 		}
 	}
 }
