@@ -31,6 +31,7 @@ import (
 // env is one Carta server under test: the registry service over a SQLite store in a temporary
 // directory, the Glue handler in an httptest server, and an AWS SDK client pointed at it.
 type env struct {
+	db      *sqlite.DB
 	svc     *registry.Service
 	handler http.Handler
 	srv     *httptest.Server
@@ -41,6 +42,8 @@ type env struct {
 type options struct {
 	reject bool
 	quotas registry.Quotas
+	// logger receives the handler's and the service's logs (default: discarded).
+	logger *slog.Logger
 }
 
 func handlers() []schema.Handler {
@@ -51,7 +54,7 @@ func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func newService(t testing.TB, o options) *registry.Service {
+func newService(t testing.TB, o options) (*sqlite.DB, *registry.Service) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carta.db"))
@@ -60,18 +63,21 @@ func newService(t testing.TB, o options) *registry.Service {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc, err := registry.NewService(ctx, db, registry.Options{
-		Handlers: handlers(), RejectIncompatible: o.reject, Quotas: o.quotas, Logger: quietLogger(),
+		Handlers: handlers(), RejectIncompatible: o.reject, Quotas: o.quotas, Logger: o.logger,
 	})
 	if err != nil {
 		t.Fatalf("starting the service: %v", err)
 	}
-	return svc
+	return db, svc
 }
 
 func newEnvWith(t testing.TB, o options) *env {
 	t.Helper()
-	svc := newService(t, o)
-	h := glue.NewHandler(svc, glue.Config{Logger: quietLogger()})
+	if o.logger == nil {
+		o.logger = quietLogger()
+	}
+	db, svc := newService(t, o)
+	h := glue.NewHandler(svc, glue.Config{Logger: o.logger})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	client := awsglue.New(awsglue.Options{
@@ -80,7 +86,7 @@ func newEnvWith(t testing.TB, o options) *env {
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDCARTATEST", "secret", ""),
 		RetryMaxAttempts: 1,
 	})
-	return &env{svc: svc, handler: h, srv: srv, client: client}
+	return &env{db: db, svc: svc, handler: h, srv: srv, client: client}
 }
 
 func newEnv(t testing.TB) *env { return newEnvWith(t, options{}) }

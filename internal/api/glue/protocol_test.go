@@ -3,10 +3,15 @@ package glue_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+
+	awsglue "github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -199,4 +204,44 @@ func TestProtocolEnvelope(t *testing.T) {
 			t.Errorf("body = %s", r.body)
 		}
 	})
+}
+
+// syncBuffer is a log sink shared with the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestInternalError: a fault of the store is the only way to a 500, which says "internal
+// error" to the caller and logs the cause with the request ID.
+func TestInternalError(t *testing.T) {
+	var logs syncBuffer
+	e := newEnvWith(t, options{logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err := e.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := e.post(t, "AWSGlue.GetRegistry", []byte(`{"RegistryId":{"RegistryName":"default-registry"}}`))
+	if r.status != 500 || r.errType != "InternalServiceException" || r.message != "internal error" ||
+		r.header.Get("X-Amzn-ErrorType") != "InternalServiceException" {
+		t.Fatalf("answer = %d %s", r.status, r.body)
+	}
+	id := r.header.Get("x-amzn-RequestId")
+	if !strings.Contains(logs.String(), id) {
+		t.Errorf("the log does not name request %s:\n%s", id, logs.String())
+	}
+	// The SDK sees the typed error.
+	_, err := e.client.GetRegistry(ctx, &awsglue.GetRegistryInput{RegistryId: regID("default-registry")})
+	wantErr[*types.InternalServiceException](t, err, "internal error")
 }

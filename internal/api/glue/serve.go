@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
@@ -63,13 +65,10 @@ var operations = map[string]operation{
 	"GetTags":                     op((*handler).getTags),
 }
 
-// Operations returns the names of the Glue operations the handler serves, in no particular order.
+// Operations returns the names of the Glue operations the handler serves (the part of
+// X-Amz-Target after "AWSGlue."), sorted.
 func Operations() []string {
-	out := make([]string, 0, len(operations))
-	for name := range operations {
-		out = append(out, name)
-	}
-	return out
+	return slices.Sorted(maps.Keys(operations))
 }
 
 // ServeHTTP implements http.Handler.
