@@ -149,3 +149,12 @@ func TestSchemaLimit(t *testing.T) {
 	_, err := e.client.CreateSchema(ctx, &awsglue.CreateSchemaInput{SchemaName: aws.String("b"), DataFormat: types.DataFormatAvro})
 	wantErr[*types.ResourceNumberLimitExceededException](t, err, "More schemas cannot be created.")
 }
+
+func TestVersionLimit(t *testing.T) {
+	o := options{}
+	o.quotas.MaxVersions = 1
+	e := newEnvWith(t, o)
+	e.createAvroSchema(t, "r", "s", types.CompatibilityBackward)
+	_, err := e.client.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("r", "s"), SchemaDefinition: aws.String(avroV2Optional)})
+	wantErr[*types.ResourceNumberLimitExceededException](t, err, "More schema versions cannot be created.")
+}

@@ -3,6 +3,7 @@ package glue_test
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -347,4 +348,36 @@ func TestDeleteSchemaVersions(t *testing.T) {
 	}
 	_, err := c.DeleteSchemaVersions(ctx, &awsglue.DeleteSchemaVersionsInput{SchemaId: schID("r", "nope"), Versions: aws.String("2")})
 	wantErr[*types.EntityNotFoundException](t, err, "Schema is not found.")
+}
+
+// TestConcurrentRegistration: producers racing to register the same definition get one version.
+func TestConcurrentRegistration(t *testing.T) {
+	e := newEnv(t)
+	e.createAvroSchema(t, "r", "s", types.CompatibilityBackward)
+	const n = 8
+	ids := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			out, err := e.client.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("r", "s"), SchemaDefinition: aws.String(avroV2Optional)})
+			if err == nil {
+				ids[i] = aws.ToString(out.SchemaVersionId)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("registration %d: %v", i, errs[i])
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("registration %d got version %s; registration 0 got %s", i, ids[i], ids[0])
+		}
+	}
+	sc := must[*awsglue.GetSchemaOutput](t)(e.client.GetSchema(ctx, &awsglue.GetSchemaInput{SchemaId: schID("r", "s")}))
+	if aws.ToInt64(sc.LatestSchemaVersion) != 2 {
+		t.Errorf("LatestSchemaVersion = %d; want 2", aws.ToInt64(sc.LatestSchemaVersion))
+	}
 }
