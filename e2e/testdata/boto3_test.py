@@ -150,6 +150,11 @@ class PaginationTest(GlueTestCase):
                 self.assertIn(":registry/" + r["RegistryName"], r["RegistryArn"])
                 self.assertEqual(r["Status"], "AVAILABLE")
 
+        # Without MaxResults a page holds 25 items.
+        default_page = self.glue.list_registries()
+        self.assertEqual(len(default_page["Registries"]), 25)
+        self.assertIn("NextToken", default_page)
+
         # MaxItems stops early and hands out a resume token.
         first = self.glue.get_paginator("list_registries").paginate(
             PaginationConfig={"MaxItems": 7, "PageSize": 7}).build_full_result()
@@ -246,13 +251,17 @@ class PaginationTest(GlueTestCase):
 class ErrorsTest(GlueTestCase):
     def test_entity_not_found(self):
         missing = unique("nope")
-        self.assert_client_error(self.glue.exceptions.EntityNotFoundException, "EntityNotFoundException",
-                                 "Registry is not found.", self.glue.get_registry,
-                                 RegistryId={"RegistryName": missing})
+        # The full texts AWS (and moto's copy of them) use.
+        exc = self.assert_client_error(self.glue.exceptions.EntityNotFoundException, "EntityNotFoundException",
+                                       "Registry is not found.", self.glue.get_registry,
+                                       RegistryId={"RegistryName": missing})
+        self.assertEqual(exc.response["Error"]["Message"], "Registry is not found. RegistryName: " + missing)
         reg = self.new_registry()
-        self.assert_client_error(self.glue.exceptions.EntityNotFoundException, "EntityNotFoundException",
-                                 "Schema is not found.", self.glue.get_schema,
-                                 SchemaId={"RegistryName": reg, "SchemaName": "Missing"})
+        exc = self.assert_client_error(self.glue.exceptions.EntityNotFoundException, "EntityNotFoundException",
+                                       "Schema is not found.", self.glue.get_schema,
+                                       SchemaId={"RegistryName": reg, "SchemaName": "Missing"})
+        self.assertEqual(exc.response["Error"]["Message"],
+                         "Schema is not found. RegistryName: %s, SchemaName: Missing, SchemaArn: null" % reg)
         self.assert_client_error(self.glue.exceptions.EntityNotFoundException, "EntityNotFoundException",
                                  "Schema version is not found.", self.glue.get_schema_version,
                                  SchemaVersionId=str(uuid.uuid4()))
@@ -267,8 +276,9 @@ class ErrorsTest(GlueTestCase):
 
     def test_already_exists(self):
         reg = self.new_registry()
-        self.assert_client_error(self.glue.exceptions.AlreadyExistsException, "AlreadyExistsException",
-                                 "Registry already exists.", self.glue.create_registry, RegistryName=reg)
+        exc = self.assert_client_error(self.glue.exceptions.AlreadyExistsException, "AlreadyExistsException",
+                                       "Registry already exists.", self.glue.create_registry, RegistryName=reg)
+        self.assertEqual(exc.response["Error"]["Message"], "Registry already exists. RegistryName: " + reg)
         self.glue.create_schema(RegistryId={"RegistryName": reg}, SchemaName="Twice", DataFormat="AVRO",
                                 SchemaDefinition=PAYMENT_V1)
         self.assert_client_error(self.glue.exceptions.AlreadyExistsException, "AlreadyExistsException", "",
@@ -282,13 +292,14 @@ class ErrorsTest(GlueTestCase):
         self.assert_client_error(iie, "InvalidInputException", "", self.glue.create_registry,
                                  RegistryName="x" * 256)
         reg = self.new_registry()
-        self.assert_client_error(iie, "InvalidInputException", "", self.glue.create_schema,
+        self.assert_client_error(iie, "InvalidInputException", "Data format is not valid.", self.glue.create_schema,
                                  RegistryId={"RegistryName": reg}, SchemaName="Xml", DataFormat="XML",
                                  SchemaDefinition="<xml/>")
-        self.assert_client_error(iie, "InvalidInputException", "", self.glue.create_schema,
+        self.assert_client_error(iie, "InvalidInputException", "Compatibility is not valid.", self.glue.create_schema,
                                  RegistryId={"RegistryName": reg}, SchemaName="Sideways", DataFormat="AVRO",
                                  Compatibility="SIDEWAYS", SchemaDefinition=PAYMENT_V1)
-        self.assert_client_error(iie, "InvalidInputException", "", self.glue.create_schema,
+        self.assert_client_error(iie, "InvalidInputException", "Schema definition of AVRO data format is invalid:",
+                                 self.glue.create_schema,
                                  RegistryId={"RegistryName": reg}, SchemaName="Broken", DataFormat="AVRO",
                                  SchemaDefinition='{"type":"record"}')
         out = self.glue.create_schema(RegistryId={"RegistryName": reg}, SchemaName="P", DataFormat="AVRO",
@@ -327,7 +338,8 @@ class ErrorsTest(GlueTestCase):
             self.glue.put_schema_version_metadata(
                 SchemaVersionId=vid, MetadataKeyValue={"MetadataKey": "k%d" % i, "MetadataValue": "v"})
         self.assert_client_error(self.glue.exceptions.ResourceNumberLimitExceededException,
-                                 "ResourceNumberLimitExceededException", "",
+                                 "ResourceNumberLimitExceededException",
+                                 "Your resource limits for Schema Version Metadata have been exceeded.",
                                  self.glue.put_schema_version_metadata, SchemaVersionId=vid,
                                  MetadataKeyValue={"MetadataKey": "k10", "MetadataValue": "v"})
         got = self.glue.query_schema_version_metadata(SchemaVersionId=vid)
