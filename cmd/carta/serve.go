@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cartaschema/carta/internal/api/glue"
 	"github.com/cartaschema/carta/internal/server"
 )
 
@@ -22,7 +23,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.Account, "account-id", "123456789012", "AWS account `ID` used in ARNs")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` used in ARNs when a request is not signed")
 	fs.BoolVar(&cfg.RejectIncompatible, "reject-incompatible", false, "answer an incompatible registration with InvalidInputException instead of Status FAILURE")
-	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body in `bytes`")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", glue.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	fs.IntVar(&cfg.Limits.MaxBytes, "max-schema-bytes", 170000, "largest schema definition in `bytes`")
 	fs.IntVar(&cfg.Limits.MaxDepth, "max-schema-depth", 64, "deepest nesting of a schema definition")
 	fs.IntVar(&cfg.Quotas.MaxRegistries, "max-registries", 100, "registry quota")

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/cartaschema/carta/internal/textdiff"
 	"github.com/cartaschema/carta/schema"
@@ -29,10 +31,29 @@ func (s *Service) DiffVersions(ctx context.Context, ref SchemaRef, first, second
 	if err != nil {
 		return "", s.fault(ctx, "GetSchemaVersionsDiff", err)
 	}
-	return textdiff.Unified(
+	d := textdiff.Unified(
 		fmt.Sprintf("%s version %d", ref.Name, a.Number),
 		fmt.Sprintf("%s version %d", ref.Name, b.Number),
-		pretty(a.Format, a.Definition), pretty(b.Format, b.Definition), 3), nil
+		pretty(a.Format, a.Definition), pretty(b.Format, b.Definition), 3)
+	return truncateDiff(d, MaxDiffChars), nil
+}
+
+// MaxDiffChars is the longest diff the Glue model allows; longer diffs are cut at a line
+// boundary and end with a note.
+const MaxDiffChars = 340000
+
+const truncatedNote = "\n... diff truncated: it is longer than 340,000 characters\n"
+
+func truncateDiff(d string, max int) string {
+	if utf8.RuneCountInString(d) <= max {
+		return d
+	}
+	runes := []rune(d)[:max-len(truncatedNote)]
+	cut := string(runes)
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	return cut + truncatedNote
 }
 
 // pretty renders a definition for diffing.

@@ -121,7 +121,7 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 			return nil
 		}
 		if len(reasons) > 0 && s.rejectIncompatible {
-			refused = &Error{Code: CodeIncompatible, Reasons: reasons, Message: incompatibleMessage(sc, reasons)}
+			refused = &Error{Code: CodeIncompatible, Reasons: reasons, Message: incompatibleMessage(sc.Registry, sc.Name, sc.Compatibility, reasons)}
 			return refused
 		}
 		v, err := s.addVersion(ctx, tx, sc, definition, parsed, reasons)
@@ -145,10 +145,14 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 	return &res, nil
 }
 
-// incompatibleMessage renders a CodeIncompatible message: a summary and every reason.
-func incompatibleMessage(sc *Schema, reasons []schema.Incompatibility) string {
+// incompatibleMessage renders a refusal: a summary naming the rule (when known) and every reason.
+func incompatibleMessage(registryName, schemaName string, mode schema.Mode, reasons []schema.Incompatibility) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Schema definition is not compatible with the %s rule of schema %s in registry %s: %d incompatibilit", sc.Compatibility, sc.Name, sc.Registry, len(reasons))
+	b.WriteString("Schema definition is not compatible")
+	if mode != "" {
+		fmt.Fprintf(&b, " with the %s rule", mode)
+	}
+	fmt.Fprintf(&b, " of schema %s in registry %s: %d incompatibilit", schemaName, registryName, len(reasons))
 	if len(reasons) == 1 {
 		b.WriteString("y")
 	} else {
@@ -163,8 +167,8 @@ func incompatibleMessage(sc *Schema, reasons []schema.Incompatibility) string {
 
 // IncompatibleMessage renders the reasons of a FAILURE version as one message, the way the
 // registry reports a refused registration.
-func IncompatibleMessage(sc *Schema, reasons []schema.Incompatibility) string {
-	return incompatibleMessage(sc, reasons)
+func IncompatibleMessage(v *Version) string {
+	return incompatibleMessage(v.Registry, v.Schema, "", v.Reasons)
 }
 
 // check runs the compatibility check of sc's mode for a candidate.

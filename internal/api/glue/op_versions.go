@@ -2,8 +2,6 @@ package glue
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
 )
@@ -24,31 +22,14 @@ func (h *handler) registerSchemaVersion(c *call, in *schemaDefinitionInput) (*re
 	v := res.Version
 	out := &registerSchemaVersionOutput{SchemaVersionId: v.ID, VersionNumber: v.Number, Status: v.Status}
 	if v.Status == registry.StatusFailure {
-		out.carta = h.failure(c, v, nil)
+		out.carta = failure(v)
 	}
 	return out, nil
 }
 
-// failure renders Carta's explanation of a FAILURE version. sc may be nil; the schema is then
-// read for the message (a failure path, so the extra read is cheap).
-func (h *handler) failure(c *call, v *registry.Version, sc *registry.Schema) carta {
-	if sc == nil {
-		var err error
-		if sc, err = h.svc.GetSchema(c.ctx, registry.SchemaRef{Registry: v.Registry, Name: v.Schema}); err != nil {
-			sc = nil
-		}
-	}
-	out := carta{CartaIncompatibilities: incompatibilities(v.Reasons)}
-	if sc != nil {
-		out.CartaMessage = registry.IncompatibleMessage(sc, v.Reasons)
-	} else {
-		parts := make([]string, len(v.Reasons))
-		for i, r := range v.Reasons {
-			parts[i] = r.String()
-		}
-		out.CartaMessage = fmt.Sprintf("Schema definition is not compatible with schema %s in registry %s: %s", v.Schema, v.Registry, strings.Join(parts, "; "))
-	}
-	return out
+// failure renders Carta's explanation of a FAILURE version.
+func failure(v *registry.Version) carta {
+	return carta{CartaIncompatibilities: incompatibilities(v.Reasons), CartaMessage: registry.IncompatibleMessage(v)}
 }
 
 func (h *handler) getSchemaVersion(c *call, in *versionAddress) (*getSchemaVersionOutput, error) {
@@ -56,7 +37,7 @@ func (h *handler) getSchemaVersion(c *call, in *versionAddress) (*getSchemaVersi
 	if err != nil {
 		return nil, err
 	}
-	v, sc, err := h.svc.GetVersion(c.ctx, ref)
+	v, _, err := h.svc.GetVersion(c.ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +47,7 @@ func (h *handler) getSchemaVersion(c *call, in *versionAddress) (*getSchemaVersi
 		CreatedTime: timestamp(v.CreatedAt),
 	}
 	if v.Status == registry.StatusFailure {
-		out.carta = h.failure(c, v, sc)
+		out.carta = failure(v)
 	}
 	return out, nil
 }
