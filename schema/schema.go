@@ -161,7 +161,9 @@ var ErrCheckUnsupported = errors.New("compatibility checking is not supported fo
 
 // Limits bound the work a parser may do on untrusted input. Zero values mean the defaults.
 type Limits struct {
-	// MaxBytes is the largest definition accepted, in bytes (default 170,000, AWS Glue's limit).
+	// MaxBytes is the largest definition accepted, in bytes (default 680,000: AWS Glue's limit
+	// of 170,000 characters, at up to four UTF-8 bytes each; the API adapters enforce the
+	// character limit of their dialect before parsing).
 	MaxBytes int
 	// MaxDepth is the deepest nesting of JSON objects/arrays or Protobuf declarations
 	// accepted (default 64).
@@ -170,7 +172,7 @@ type Limits struct {
 
 // Default limits.
 const (
-	DefaultMaxBytes = 170000
+	DefaultMaxBytes = 4 * 170000
 	DefaultMaxDepth = 64
 )
 

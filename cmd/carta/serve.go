@@ -11,6 +11,7 @@ import (
 
 	"github.com/cartaschema/carta/internal/api/glue"
 	"github.com/cartaschema/carta/internal/server"
+	"github.com/cartaschema/carta/schema"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -24,8 +25,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` used in ARNs when a request is not signed")
 	fs.BoolVar(&cfg.RejectIncompatible, "reject-incompatible", false, "answer an incompatible registration with InvalidInputException instead of Status FAILURE")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", glue.DefaultMaxBodyBytes, "largest request body in `bytes`")
-	fs.IntVar(&cfg.Limits.MaxBytes, "max-schema-bytes", 170000, "largest schema definition in `bytes`")
-	fs.IntVar(&cfg.Limits.MaxDepth, "max-schema-depth", 64, "deepest nesting of a schema definition")
+	fs.IntVar(&cfg.Limits.MaxBytes, "max-schema-bytes", schema.DefaultMaxBytes, "largest schema definition in `bytes` (the Glue API also limits it to 170,000 characters)")
+	fs.IntVar(&cfg.Limits.MaxDepth, "max-schema-depth", schema.DefaultMaxDepth, "deepest nesting of a schema definition")
 	fs.IntVar(&cfg.Quotas.MaxRegistries, "max-registries", 100, "registry quota")
 	fs.IntVar(&cfg.Quotas.MaxSchemas, "max-schemas", 10000, "schema quota")
 	fs.IntVar(&cfg.Quotas.MaxVersions, "max-schema-versions", 10000, "schema version quota (all schemas)")

@@ -25,8 +25,13 @@ func (s *Service) DiffVersions(ctx context.Context, ref SchemaRef, first, second
 		if a, err = s.selectVersion(ctx, tx, sc, first); err != nil {
 			return err
 		}
-		b, err = s.selectVersion(ctx, tx, sc, second)
-		return err
+		if b, err = s.selectVersion(ctx, tx, sc, second); err != nil {
+			return err
+		}
+		if a.Number == b.Number {
+			return Errorf(CodeInvalid, "FirstSchemaVersionNumber and SecondSchemaVersionNumber name the same version (%d); a diff needs two versions.", a.Number)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", s.fault(ctx, "GetSchemaVersionsDiff", err)

@@ -2,6 +2,7 @@ package avro
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,7 +136,7 @@ func TestParseLimits(t *testing.T) {
 		{"10,000 nested arrays", deep, schema.Limits{}, "nesting is deeper than the limit of 64"},
 		{"5,000 nested array types", deepObjects, schema.Limits{}, "nesting is deeper than the limit of 64"},
 		{"30 nested records", nestedRecords, schema.Limits{}, "deeper than the limit of 64"},
-		{"too large", big, schema.Limits{}, "more than the limit of 170000 bytes"},
+		{"too large", big, schema.Limits{}, fmt.Sprintf("more than the limit of %d bytes", schema.DefaultMaxBytes)},
 		{"custom byte limit", `"string"`, schema.Limits{MaxBytes: 4}, "more than the limit of 4 bytes"},
 		{"custom depth limit", `{"type":"array","items":{"type":"array","items":"int"}}`, schema.Limits{MaxDepth: 1}, "limit of 1"},
 		{"brackets inside strings do not count", `{"type":"fixed","name":"F","size":1,"doc":"[[[[{{{{\"["}`, schema.Limits{MaxDepth: 1}, ""},

@@ -298,7 +298,7 @@ func TestLimits(t *testing.T) {
 		{"deep objects", deepObj, schema.Limits{MaxBytes: 1 << 20}, "nested deeper than 64"},
 		{"one level too deep", nested(65), schema.Limits{}, "nested deeper than 64 levels at line 1, column 577"},
 		{"custom depth", nested(5), schema.Limits{MaxDepth: 4}, "nested deeper than 4"},
-		{"oversize", big, schema.Limits{}, fmt.Sprintf("the definition is %d bytes; the limit is 170000", len(big))},
+		{"oversize", big, schema.Limits{}, fmt.Sprintf("the definition is %d bytes; the limit is %d", len(big), schema.DefaultMaxBytes)},
 		{"custom size", `{"type":"string"}`, schema.Limits{MaxBytes: 10}, "the limit is 10"},
 	}
 	for _, tt := range tests {

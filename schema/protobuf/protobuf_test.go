@@ -280,7 +280,7 @@ func TestLimits(t *testing.T) {
 		{"option list bomb", `syntax = "proto3"; option (x) = ` + strings.Repeat("[", 50000), schema.Limits{}, "", "nested deeper than 64"},
 		{"65 nested messages", nested(65), schema.Limits{}, "", "nested deeper than 64"},
 		{"custom depth", nested(3), schema.Limits{MaxDepth: 2}, "", "nested deeper than 2"},
-		{"oversize", "syntax = \"proto3\";\nmessage A {}\n// " + strings.Repeat("x", schema.DefaultMaxBytes), schema.Limits{}, "", "the limit is 170000"},
+		{"oversize", "syntax = \"proto3\";\nmessage A {}\n// " + strings.Repeat("x", schema.DefaultMaxBytes), schema.Limits{}, "", fmt.Sprintf("the limit is %d", schema.DefaultMaxBytes)},
 		{"custom size", "syntax = \"proto3\";\nmessage A {}\n", schema.Limits{MaxBytes: 10}, "", "the limit is 10"},
 		{"invalid UTF-8", "syntax = \"proto3\";\nmessage A { string s = 1 [default = \"\\\xff\"]; }", schema.Limits{}, "", "UTF-8"},
 	}

@@ -32,7 +32,9 @@ func (h *handler) changeMetadata(c *call, in *metadataInput, change func(ctx con
 	}
 	return &metadataOutput{
 		SchemaArn: h.schemaARN(c, v.Registry, v.Schema), SchemaName: v.Schema, RegistryName: v.Registry,
-		LatestVersion: sc != nil && v.Number == sc.LatestVersion, VersionNumber: v.Number, SchemaVersionId: v.ID,
+		// The version is the latest when it was addressed as such (the newest AVAILABLE
+		// version) or when it holds the highest number of the schema.
+		LatestVersion: ref.Selector.Latest || (sc != nil && v.Number == sc.LatestVersion), VersionNumber: v.Number, SchemaVersionId: v.ID,
 		MetadataKey: kv.Key, MetadataValue: kv.Value,
 	}, nil
 }

@@ -128,15 +128,17 @@ type createSchemaInput struct {
 // schemaOutput is GetSchema's response; CreateSchema's adds Tags and the first version and
 // drops the timestamps.
 type schemaOutput struct {
-	RegistryName        string            `json:"RegistryName"`
-	RegistryArn         string            `json:"RegistryArn"`
-	SchemaName          string            `json:"SchemaName"`
-	SchemaArn           string            `json:"SchemaArn"`
-	Description         string            `json:"Description,omitempty"`
-	DataFormat          string            `json:"DataFormat"`
-	Compatibility       string            `json:"Compatibility"`
-	SchemaCheckpoint    int64             `json:"SchemaCheckpoint"`
-	LatestSchemaVersion int64             `json:"LatestSchemaVersion"`
+	RegistryName  string `json:"RegistryName"`
+	RegistryArn   string `json:"RegistryArn"`
+	SchemaName    string `json:"SchemaName"`
+	SchemaArn     string `json:"SchemaArn"`
+	Description   string `json:"Description,omitempty"`
+	DataFormat    string `json:"DataFormat"`
+	Compatibility string `json:"Compatibility"`
+	// Checkpoint and latest are 0 until a schema has a version; the model's range starts at
+	// 1, so they are omitted then.
+	SchemaCheckpoint    int64             `json:"SchemaCheckpoint,omitempty"`
+	LatestSchemaVersion int64             `json:"LatestSchemaVersion,omitempty"`
 	NextSchemaVersion   int64             `json:"NextSchemaVersion"`
 	SchemaStatus        string            `json:"SchemaStatus"`
 	CreatedTime         string            `json:"CreatedTime,omitempty"`
