@@ -409,7 +409,7 @@ func TestRestartKeepsData(t *testing.T) {
 	t.Parallel()
 	aws := requireAWSCLIv1(t)
 	dataDir := t.TempDir()
-	v1, err := filepath.Abs(filepath.Join("testdata", "payment_v1.avsc"))
+	v1, err := filepath.Abs(filepath.Join("..", "examples", "payments", "payment_v1.avsc"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,18 +33,20 @@ except ImportError as exc:  # the Go test treats this as "component missing"
 ENDPOINT = os.environ.get("CARTA_ENDPOINT", "")
 REGION = "us-east-1"
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The README's schema files.
+EXAMPLES = os.path.join(HERE, "..", "..", "examples", "payments")
 
 UUID_CHARS = set("0123456789abcdef-")
 
 
 def read(name):
-    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+    with open(os.path.join(EXAMPLES, name), encoding="utf-8") as f:
         return f.read()
 
 
 PAYMENT_V1 = read("payment_v1.avsc")
 PAYMENT_V2_BREAKING = read("payment_v2_breaking.avsc")
-PAYMENT_V3 = read("payment_v3.avsc")
+PAYMENT_V3 = read("payment_v2.avsc")
 
 
 def unique(prefix):
