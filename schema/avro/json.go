@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/cartaschema/carta/schema"
 )
 
 // jkind is the kind of a JSON value.
@@ -88,35 +90,11 @@ func (v *jvalue) typeName() string {
 	return "an object"
 }
 
-// checkDepth scans the raw definition and fails when [ and { (outside strings) nest deeper
-// than max. It runs before any recursive work so that no input can exhaust the stack.
+// checkDepth fails when [ and { (outside strings) nest deeper than max. It runs before any
+// recursive work so that no input can exhaust the stack.
 func checkDepth(def string, max int) error {
-	depth := 0
-	inString, escaped := false, false
-	for i := 0; i < len(def); i++ {
-		c := def[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '[', '{':
-			depth++
-			if depth > max {
-				return fmt.Errorf("JSON nesting is deeper than the limit of %d (at byte offset %d)", max, i)
-			}
-		case ']', '}':
-			depth--
-		}
+	if i := schema.JSONDepthOffset(def, max); i >= 0 {
+		return fmt.Errorf("JSON nesting is deeper than the limit of %d (at byte offset %d)", max, i)
 	}
 	return nil
 }

@@ -26,36 +26,9 @@ func checkLimits(def string, limits schema.Limits) error {
 	if !utf8.ValidString(def) {
 		return parseError("", "the definition is not valid UTF-8")
 	}
-	depth := 0
-	inString, escaped := false, false
-	for i := 0; i < len(def); i++ {
-		c := def[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > limits.MaxDepth {
-				line, col := position(def, i)
-				return parseError("", "objects and arrays are nested deeper than %d levels at line %d, column %d", limits.MaxDepth, line, col)
-			}
-		case '}', ']':
-			// Unbalanced closers are the decoder's to report; never let them buy depth.
-			if depth > 0 {
-				depth--
-			}
-		}
+	if i := schema.JSONDepthOffset(def, limits.MaxDepth); i >= 0 {
+		line, col := position(def, i)
+		return parseError("", "objects and arrays are nested deeper than %d levels at line %d, column %d", limits.MaxDepth, line, col)
 	}
 	return nil
 }
