@@ -106,5 +106,6 @@ func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 		body.Incompatibilities = incompatibilities(re.Reasons)
 	}
 	w.Header().Set("X-Amzn-ErrorType", typ)
+	c.errType = typ
 	h.writeJSON(w, c, status, body)
 }

@@ -93,6 +93,9 @@ type call struct {
 	// region is the region of ARNs in this request's answers.
 	region string
 	op     string
+	// status and errType are what the request was answered with, for the request log.
+	status  int
+	errType string
 }
 
 // credentialScope matches the Credential element of a SigV4 Authorization header:

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cartaschema/carta/internal/registry"
 	"github.com/google/uuid"
@@ -75,6 +76,11 @@ func Operations() []string {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{ctx: r.Context(), requestID: uuid.NewString(), region: h.cfg.Region}
 	w.Header().Set("X-Amzn-RequestId", c.requestID)
+	start := time.Now()
+	defer func() {
+		h.log.DebugContext(c.ctx, "glue request", "request_id", c.requestID, "operation", c.op,
+			"status", c.status, "error", c.errType, "duration", time.Since(start))
+	}()
 	defer func() {
 		// The last resort: a bug must cost one request an InternalServiceException, not the
 		// process. http.ErrAbortHandler keeps its meaning for net/http.
@@ -210,6 +216,7 @@ func (h *handler) writeJSON(w http.ResponseWriter, c *call, status int, v any) {
 		w.Header().Set("X-Amzn-ErrorType", excInternal)
 	}
 	w.Header().Set("Content-Type", contentType)
+	c.status = status
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
