@@ -15,11 +15,12 @@ type Versioned struct {
 // holds the versions eligible for checking (available versions from the checkpoint on), oldest
 // first. Non-transitive modes use only the newest entry; transitive modes use every entry and
 // report the incompatibilities found against each of them (they do not stop at the first
-// failing version). NONE and DISABLED, or an empty history, check nothing.
+// failing version). NONE and DISABLED, or an empty history, check nothing. opts reach handlers
+// that implement OptionsChecker.
 //
 // The result is in a deterministic order: by version (newest first), then direction (BACKWARD
 // before FORWARD), then the handler's own walk order.
-func Check(h Handler, mode Mode, candidate Schema, history []Versioned) ([]Incompatibility, error) {
+func Check(h Handler, mode Mode, candidate Schema, history []Versioned, opts CheckOptions) ([]Incompatibility, error) {
 	if !mode.NeedsCheck() || len(history) == 0 {
 		return nil, nil
 	}
@@ -35,7 +36,13 @@ func Check(h Handler, mode Mode, candidate Schema, history []Versioned) ([]Incom
 			if dir == DirForward {
 				reader, writer = old.Schema, candidate
 			}
-			found, err := h.CanRead(reader, writer)
+			var found []Incompatibility
+			var err error
+			if oc, ok := h.(OptionsChecker); ok {
+				found, err = oc.CanReadWith(reader, writer, opts)
+			} else {
+				found, err = h.CanRead(reader, writer)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -156,6 +156,35 @@ type Handler interface {
 	CanRead(reader, writer Schema) ([]Incompatibility, error)
 }
 
+// Policy selects how strictly a format's rules are applied. Only JSON Schema has a LENIENT
+// relaxation (Confluent's compatibilityPolicy); other formats ignore the policy.
+type Policy string
+
+// The policies.
+const (
+	// Strict applies every rule (the default).
+	Strict Policy = "STRICT"
+	// Lenient accepts, for JSON Schema, the changes Confluent's LENIENT policy accepts:
+	// properties added to or removed from open content models, closing an open model,
+	// narrowing additional/unevaluated properties, and the NOT_COVERED cases.
+	Lenient Policy = "LENIENT"
+)
+
+// Valid reports whether p is a known policy ("" counts as Strict).
+func (p Policy) Valid() bool { return p == "" || p == Strict || p == Lenient }
+
+// CheckOptions tune one compatibility check.
+type CheckOptions struct {
+	// Policy is Strict when empty.
+	Policy Policy
+}
+
+// OptionsChecker is implemented by handlers whose checks take options (JSON Schema's policy).
+// schema.Check calls CanReadWith instead of CanRead when a handler implements it.
+type OptionsChecker interface {
+	CanReadWith(reader, writer Schema, opts CheckOptions) ([]Incompatibility, error)
+}
+
 // ErrCheckUnsupported is returned by a Handler that can parse a format but not yet compare it.
 var ErrCheckUnsupported = errors.New("compatibility checking is not supported for this format")
 

@@ -31,6 +31,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&cfg.Quotas.MaxSchemas, "max-schemas", 10000, "schema quota")
 	fs.IntVar(&cfg.Quotas.MaxVersions, "max-schema-versions", 10000, "schema version quota (all schemas)")
 	fs.IntVar(&cfg.Quotas.MaxMetadata, "max-metadata", 10, "metadata key/value pairs per version")
+	fs.Func("compatibility-policy", "default compatibility `policy` of JSON schemas: STRICT or LENIENT (a schema's tag carta:compatibility-policy overrides it)", func(v string) error {
+		if p := schema.Policy(v); p == "" || !p.Valid() {
+			return fmt.Errorf("want STRICT or LENIENT")
+		}
+		cfg.DefaultPolicy = schema.Policy(v)
+		return nil
+	})
 	fs.StringVar(&logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&logFormat, "log-format", "text", "log `format`: text or json")
 	if err := fs.Parse(args); err != nil {

@@ -53,6 +53,9 @@ func (s *Service) CreateSchema(ctx context.Context, in CreateSchemaInput) (*Sche
 	if len(in.Tags) > s.quotas.MaxTags {
 		return nil, nil, Errorf(CodeInvalid, "A resource can have at most %d tags.", s.quotas.MaxTags)
 	}
+	if err := checkPolicyTag(in.Tags); err != nil {
+		return nil, nil, err
+	}
 	var parsed schema.Schema
 	if in.Definition != nil {
 		var err error

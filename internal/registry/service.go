@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -67,6 +68,8 @@ type Options struct {
 	RejectIncompatible bool
 	// ParsedCacheSize bounds the cache of parsed schemas (default 1,000).
 	ParsedCacheSize int
+	// DefaultPolicy is the compatibility policy of schemas without a PolicyTag (default STRICT).
+	DefaultPolicy schema.Policy
 }
 
 // Service holds the registry's use cases. Every mutation of every API dialect goes through it,
@@ -82,6 +85,7 @@ type Service struct {
 
 	rejectIncompatible bool
 	parsed             *parsedCache
+	defaultPolicy      schema.Policy
 }
 
 // NewService returns a Service over store. It ensures that the default registry exists.
@@ -96,7 +100,14 @@ func NewService(ctx context.Context, store Store, opts Options) (*Service, error
 		newID:    opts.NewID,
 
 		rejectIncompatible: opts.RejectIncompatible,
+		defaultPolicy:      opts.DefaultPolicy,
 		parsed:             &parsedCache{max: opts.ParsedCacheSize},
+	}
+	if s.defaultPolicy == "" {
+		s.defaultPolicy = schema.Strict
+	}
+	if !s.defaultPolicy.Valid() {
+		return nil, fmt.Errorf("unknown compatibility policy %q: use STRICT or LENIENT", opts.DefaultPolicy)
 	}
 	if s.parsed.max <= 0 {
 		s.parsed.max = 1000
@@ -153,4 +164,25 @@ func Actor(ctx context.Context) string {
 		return a
 	}
 	return "anonymous"
+}
+
+// PolicyTag is the tag that sets a schema's compatibility policy (STRICT or LENIENT; only JSON
+// Schema's rules have a LENIENT form). A tag works with every Glue client: set it with
+// `create-schema --tags` or `tag-resource`. Schemas without it use the server's default.
+const PolicyTag = "carta:compatibility-policy"
+
+// policyOf returns the compatibility policy of a schema.
+func (s *Service) policyOf(sc *Schema) schema.Policy {
+	if p := schema.Policy(sc.Tags[PolicyTag]); p != "" && p.Valid() {
+		return p
+	}
+	return s.defaultPolicy
+}
+
+// checkPolicyTag refuses a PolicyTag with an unknown value.
+func checkPolicyTag(tags map[string]string) error {
+	if p, ok := tags[PolicyTag]; ok && (p == "" || !schema.Policy(p).Valid()) {
+		return Errorf(CodeInvalid, "Tag %s must be STRICT or LENIENT, not %q.", PolicyTag, p)
+	}
+	return nil
 }

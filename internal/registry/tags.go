@@ -57,6 +57,9 @@ func (s *Service) retag(ctx context.Context, op string, r ResourceRef, change fu
 			if len(sc.Tags) > s.quotas.MaxTags {
 				return tooManyTags(s.quotas.MaxTags)
 			}
+			if err := checkPolicyTag(sc.Tags); err != nil {
+				return err
+			}
 			if err := tx.UpdateSchema(ctx, sc); err != nil {
 				return err
 			}

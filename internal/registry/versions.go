@@ -206,7 +206,7 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 	if len(history) == 0 {
 		return nil, nil
 	}
-	reasons, err := schema.Check(s.handlers[sc.Format], mode, candidate, history)
+	reasons, err := schema.Check(s.handlers[sc.Format], mode, candidate, history, schema.CheckOptions{Policy: s.policyOf(sc)})
 	if errors.Is(err, schema.ErrCheckUnsupported) {
 		return nil, Errorf(CodeInvalid, "Compatibility checking of %s schemas is not available yet, so compatibility %s cannot be enforced; set the schema's compatibility to NONE to register versions without a check.", sc.Format, mode)
 	}

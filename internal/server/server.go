@@ -41,6 +41,8 @@ type Config struct {
 	Limits schema.Limits
 	// Quotas bound the number of entities.
 	Quotas registry.Quotas
+	// DefaultPolicy is the compatibility policy of schemas without the policy tag.
+	DefaultPolicy schema.Policy
 	// ShutdownTimeout bounds the wait for in-flight requests on shutdown (default 10 s).
 	ShutdownTimeout time.Duration
 }
@@ -76,6 +78,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 		Quotas:             cfg.Quotas,
 		Logger:             log,
 		RejectIncompatible: cfg.RejectIncompatible,
+		DefaultPolicy:      cfg.DefaultPolicy,
 	})
 	if err != nil {
 		return fmt.Errorf("starting the registry: %w", err)

@@ -25,7 +25,7 @@ func checkHistory(t *testing.T, mode schema.Mode, history []string, candidate st
 	for i, def := range history {
 		versions = append(versions, schema.Versioned{Version: int64(i + 1), Schema: mustParse(t, def)})
 	}
-	found, err := schema.Check(Handler{}, mode, mustParse(t, candidate), versions)
+	found, err := schema.Check(Handler{}, mode, mustParse(t, candidate), versions, schema.CheckOptions{})
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
