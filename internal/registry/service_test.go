@@ -16,7 +16,7 @@ import (
 	"github.com/cartaschema/carta/schema/protobuf"
 )
 
-func newService(t *testing.T, opts registry.Options) *registry.Service {
+func newService(t testing.TB, opts registry.Options) *registry.Service {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carta.db"))
@@ -350,3 +350,55 @@ func asErr(err error, target **registry.Error) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCheckVersionIsADryRun(t *testing.T) {
+	ctx := context.Background()
+	svc := newService(t, registry.Options{})
+	ref := registry.SchemaRef{Registry: registry.DefaultRegistry, Name: "p"}
+	mustCreate(t, svc, "p", schema.Full, record(fID))
+	res, err := svc.CheckVersion(ctx, ref, record(fID, fRequired))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != schema.Full || res.Policy != schema.Strict || len(res.Reasons) != 1 || res.Reasons[0].Direction != schema.DirBackward {
+		t.Fatalf("check = %+v", res)
+	}
+	if res, err = svc.CheckVersion(ctx, ref, record(fID, fOptional)); err != nil || len(res.Reasons) != 0 {
+		t.Fatalf("compatible candidate: %+v %v", res, err)
+	}
+	sc, _ := svc.GetSchema(ctx, ref)
+	if sc.LatestVersion != 1 || sc.NextVersion != 2 {
+		t.Fatalf("a dry run must not consume numbers: latest=%d next=%d", sc.LatestVersion, sc.NextVersion)
+	}
+	if _, err := svc.CheckVersion(ctx, ref, `{"type":"nope"}`); code(err) != registry.CodeInvalid {
+		t.Fatalf("invalid candidate: %v", err)
+	}
+}
+
+func TestPolicyTag(t *testing.T) {
+	ctx := context.Background()
+	svc := newService(t, registry.Options{DefaultPolicy: schema.Lenient})
+	def := `{"type":"object"}`
+	_, _, err := svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: "j", Format: schema.JSON, Definition: &def, Tags: map[string]string{registry.PolicyTag: "SLOPPY"}})
+	if code(err) != registry.CodeInvalid || !strings.Contains(err.Error(), registry.PolicyTag) {
+		t.Fatalf("unknown policy: %v", err)
+	}
+	if _, _, err := svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: "j", Format: schema.JSON, Compatibility: schema.None, Definition: &def}); err != nil {
+		t.Fatal(err)
+	}
+	ref := registry.SchemaRef{Registry: registry.DefaultRegistry, Name: "j"}
+	res, err := svc.CheckVersion(ctx, ref, def)
+	if err != nil || res.Policy != schema.Lenient {
+		t.Fatalf("server default: %+v %v", res, err)
+	}
+	if err := svc.TagResource(ctx, registry.ResourceRef{Registry: registry.DefaultRegistry, Schema: "j"}, map[string]string{registry.PolicyTag: "STRICT"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = svc.CheckVersion(ctx, ref, def); err != nil || res.Policy != schema.Strict {
+		t.Fatalf("tagged STRICT: %+v %v", res, err)
+	}
+	err = svc.TagResource(ctx, registry.ResourceRef{Registry: registry.DefaultRegistry, Schema: "j"}, map[string]string{registry.PolicyTag: ""})
+	if code(err) != registry.CodeInvalid {
+		t.Fatalf("empty policy tag: %v", err)
+	}
+}

@@ -88,7 +88,7 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 			return err
 		}
 		if sc.Compatibility == schema.Disabled {
-			return Errorf(CodeInvalid, "Compatibility DISABLED does not allow versioning. SchemaId: SchemaId(schemaArn=null, schemaName=%s, registryName=%s)", ref.Name, ref.Registry)
+			return disabledError(ref)
 		}
 		fp := fingerprint(sc.Format, parsed.Canonical())
 		var failed *Version
