@@ -132,7 +132,7 @@ func mustParse(tb testing.TB, def string) *Schema {
 	return s.(*Schema)
 }
 
-func TestApacheVectors(t *testing.T) {
+func TestVectorsApacheAvro(t *testing.T) {
 	vectors := loadVectors(t)
 	var verdictOK, detailOK, withDetail int
 	divergences := pathDivergences()
@@ -169,7 +169,7 @@ func TestApacheVectors(t *testing.T) {
 			wantRules = uniqSorted(wantRules)
 			wantPaths := normalizePaths(v.ExpectRules, v.ExpectPaths)
 			if d, ok := divergences[v.ID]; ok {
-				t.Logf("known divergence: Python expects paths %v, we report %v: %s", v.ExpectPaths, d.paths, d.reason)
+				t.Logf("vectors: divergence %s: Python expects paths %v, we report %v: %s", v.ID, v.ExpectPaths, d.paths, d.reason)
 				wantPaths = d.paths
 			}
 			gotRules, gotPaths := rulesAndPaths(found)
@@ -180,6 +180,6 @@ func TestApacheVectors(t *testing.T) {
 			detailOK++
 		})
 	}
-	t.Logf("Apache Avro vectors: %d/%d verdicts match; %d/%d rows with expected rules/paths match exactly (3 path divergences documented)",
-		verdictOK, len(vectors), detailOK, withDetail)
+	t.Logf("vectors: avro-apache-py.jsonl %d/%d verdicts (%.1f%%); %d/%d rows with expected rules/paths match exactly; %d path divergences documented",
+		verdictOK, len(vectors), 100*float64(verdictOK)/float64(len(vectors)), detailOK, withDetail, len(divergences))
 }
