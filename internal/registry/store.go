@@ -20,8 +20,11 @@ type Store interface {
 }
 
 // Tx is one transaction. Getters return ErrNotExist when the row is missing; creators return
-// ErrExists on a collision. Lists are ordered by their key and return at most limit rows with a
-// key strictly greater than the given cursor ("" or 0 = from the start).
+// ErrExists on a collision and ErrNotExist when the parent row is missing; updates, deletes and
+// removals return ErrNotExist when no row matches. Lists are ordered by their key, compared
+// bytewise (PostgreSQL needs COLLATE "C"), and return at most limit rows (limit <= 0: all) with
+// a key strictly greater than the given cursor ("" or 0 = from the start); a list under a
+// missing parent is empty, not an error. Empty tags and reasons read back as nil.
 type Tx interface {
 	CreateRegistry(ctx context.Context, r *Registry) error
 	GetRegistry(ctx context.Context, name string) (*Registry, error)
