@@ -1,8 +1,10 @@
 package jsonschema
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"runtime"
@@ -141,10 +143,11 @@ func (s *Schema) Validate(doc []byte, opts ValidateOptions) error {
 	if p, ok := checkPayload(text, opts); !ok {
 		return &ValidationError{Problems: []Problem{p}}
 	}
-	v, err := decode(text)
-	if err != nil {
-		return &ValidationError{Problems: []Problem{decodeProblem(err)}}
+	v, p, ok := decodeDocument(text)
+	if !ok {
+		return &ValidationError{Problems: []Problem{p}}
 	}
+	var err error
 	compiled := s.compiled
 	if opts.AssertFormats {
 		if compiled, err = s.formatAsserting(); err != nil {
@@ -189,6 +192,77 @@ func invalidUTF8Offset(s string) int {
 		i += size
 	}
 	return len(s)
+}
+
+// decodeDocument decodes one JSON value with numbers as json.Number, the representation the
+// validator expects. The fast path is encoding/json; when it fails, or when the decoded
+// objects hold fewer members than the text has (a duplicate key), the document is decoded
+// again by the definition decoder, which pinpoints the problem.
+func decodeDocument(text string) (any, Problem, bool) {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			err = errors.New("unexpected data after the JSON value")
+		}
+	}
+	if err == nil && memberCount(v) == colonCount(text) {
+		return v, Problem{}, true
+	}
+	if _, derr := decode(text); derr != nil {
+		return nil, decodeProblem(derr), false
+	}
+	if err == nil {
+		return v, Problem{}, true // the counts cannot differ when decode finds no duplicate
+	}
+	return nil, Problem{Message: "invalid JSON: " + err.Error()}, false
+}
+
+// memberCount counts the members of every object in a decoded value.
+func memberCount(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		n += len(v)
+		for _, e := range v {
+			n += memberCount(e)
+		}
+	case []any:
+		for _, e := range v {
+			n += memberCount(e)
+		}
+	}
+	return n
+}
+
+// colonCount counts the colons outside strings in a JSON text: in valid JSON, one for each
+// object member.
+func colonCount(text string) int {
+	n := 0
+	inString, escaped := false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ':':
+			n++
+		}
+	}
+	return n
 }
 
 // decodeProblem turns an error of the definition decoder, which the document decoder is,
