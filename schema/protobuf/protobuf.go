@@ -15,11 +15,64 @@
 //
 // proto2, proto3 and edition 2023 files are accepted.
 //
-// Compatibility checking is not implemented yet: Handler.CanRead returns
-// schema.ErrCheckUnsupported.
+// # Compatibility
+//
+// Handler.CanRead follows Confluent Schema Registry's Protobuf rules (its SchemaDiff, with the
+// writer as the original and the reader as the update): message types are matched by name
+// relative to the file's package, fields by number, and only the differences Confluent counts
+// as incompatible are reported, under Confluent's names:
+//
+//   - PACKAGE_CHANGED: the packages differ (messages are still matched by relative name);
+//   - MESSAGE_REMOVED: a writer message, top-level or nested, is missing from the reader (only
+//     the outermost missing one is reported; map entries do not count). Adding a message is
+//     therefore fine BACKWARD but not FORWARD, and not FULL;
+//   - FIELD_KIND_CHANGED: a scalar (enums count as scalars), message, map or group field
+//     became another of these;
+//   - FIELD_SCALAR_KIND_CHANGED: a scalar left its wire group, {int32, int64, uint32, uint64,
+//     bool, enum}, {sint32, sint64}, {string, bytes}, {fixed32, sfixed32}, {fixed64, sfixed64},
+//     {float} or {double}; map keys and values are compared the same way;
+//   - FIELD_NAMED_TYPE_CHANGED: a message field refers to a message of another name, or to one
+//     of the same name that is incompatible itself (recursively through message fields; the
+//     well-known types are compared by full name);
+//   - FIELD_NUMERIC_LABEL_CHANGED: a numeric field (enums included) changed between singular,
+//     required and repeated; string, bytes and message fields may change label;
+//   - REQUIRED_FIELD_ADDED, REQUIRED_FIELD_REMOVED: a proto2 required (or edition
+//     LEGACY_REQUIRED) field is on one side only;
+//   - ONEOF_FIELD_REMOVED: a field left a oneof whose name the reader keeps, and the reader
+//     does not declare it anywhere;
+//   - MULTIPLE_FIELDS_MOVED_TO_ONEOF, FIELD_MOVED_TO_EXISTING_ONEOF: a reader oneof gathers
+//     two fields that were outside any oneof, or one such field and fields of a writer oneof.
+//
+// Adding, removing, renaming or renumbering fields, enum changes, and adding or removing
+// whole oneofs are compatible, as in Confluent. Extensions, services and options are not
+// compared.
+//
+// Paths are JSON-pointer-like versions of Confluent's: /Order/Item/3 is field 3 of the nested
+// message Order.Item, /Order/payment/3 field 3 of the oneof payment (when the field is in a
+// oneof of that name on both sides), /Order/payment the oneof itself, and "" (rendered "/")
+// the file, where PACKAGE_CHANGED is reported. Findings are sorted by path, segment by segment
+// with field numbers in numeric order, then by rule.
+//
+// Where Carta differs from Confluent:
+//
+//   - labels are compared as cardinalities (singular, required, repeated), so a proto3 field
+//     without a label that becomes repeated is FIELD_NUMERIC_LABEL_CHANGED (Confluent compares
+//     the parser's labels and misses it), and moving a field into a oneof is not a label change;
+//   - group (and editions' delimited) fields are a kind of their own, since they are encoded
+//     differently from message fields;
+//   - a structural FIELD_NAMED_TYPE_CHANGED is reported only for types reached through fields,
+//     not because of a change in a nested declaration no field uses, and a field referring to
+//     an enclosing message is checked like any other (Confluent skips it); references that
+//     only reach a break through their own message are not reported, like Confluent's guard.
+//     Structural findings never change a verdict: the break they point to is reported too;
+//   - only the well-known types can be imported, so there are no schema references;
+//   - Confluent's recent releases accept a package change (earlier ones refused it); Carta
+//     refuses it, as the package is part of every message's full name (in google.protobuf.Any
+//     type URLs, for one).
 package protobuf
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/cartaschema/carta/schema"
@@ -41,10 +94,22 @@ func (Handler) Parse(definition string, limits schema.Limits) (schema.Schema, er
 	return Parse(definition, limits)
 }
 
-// CanRead is not implemented yet for Protocol Buffers: it always returns
-// schema.ErrCheckUnsupported.
+// CanRead reports every incompatibility that stops reader from reading data written with
+// writer, under Confluent's rules (see the package documentation). Both arguments must be
+// *Schema values returned by Parse; anything else is an error.
 func (Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility, error) {
-	return nil, schema.ErrCheckUnsupported
+	r, ok := reader.(*Schema)
+	if !ok || r == nil {
+		return nil, fmt.Errorf("protobuf: the reader is not a Protobuf schema (got %T)", reader)
+	}
+	w, ok := writer.(*Schema)
+	if !ok || w == nil {
+		return nil, fmt.Errorf("protobuf: the writer is not a Protobuf schema (got %T)", writer)
+	}
+	if r.canonical == w.canonical {
+		return nil, nil
+	}
+	return canRead(r, w), nil
 }
 
 // Schema is a parsed and linked .proto file. It is immutable and safe for concurrent use.
