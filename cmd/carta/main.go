@@ -1,6 +1,8 @@
 // Command carta is Carta's single binary: the schema registry server and its command-line tools.
 //
 //	carta serve [flags]     run the registry (AWS Glue Schema Registry API)
+//	carta check ...         check a schema's compatibility, registering nothing
+//	carta register ...      check a schema locally, then register it
 //	carta version           print the version
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
@@ -15,6 +17,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/cartaschema/carta/internal/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -35,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
+	case "check", "register":
+		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
 		return 0
@@ -53,6 +59,12 @@ func usage(w io.Writer) {
 
 Usage:
   carta serve [flags]   run the registry server (carta serve -h lists the flags)
+  carta check           check compatibility: two files, a file against a registry, or
+                        every schema of carta.yaml against a git ref (--against)
+  carta register        check a schema file locally, then register it
   carta version         print the version
+
+Exit status: 0 compatible or accepted, 1 incompatible, invalid or refused, 2 usage, I/O or
+network error. "carta COMMAND -h" lists a command's flags. See docs/ci.md.
 `)
 }
