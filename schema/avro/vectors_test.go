@@ -14,7 +14,7 @@ import (
 // vectorsFile holds Apache Avro's own compatibility cases (the Python copy of the Java
 // TestSchemaCompatibility cases), shared by every Carta component. The path is relative to
 // this package's directory: the checkout's shared/ folder sits beside the repository.
-const vectorsFile = "../../../shared/compat-vectors/avro-apache-py.jsonl"
+const vectorsFile = "../../testdata/compat-vectors/avro-apache-py.jsonl"
 
 // vector is one row of a compatibility vector file.
 type vector struct {
@@ -35,7 +35,7 @@ func loadVectors(tb testing.TB) []vector {
 	tb.Helper()
 	f, err := os.Open(vectorsFile)
 	if err != nil {
-		tb.Fatalf("cannot open the Avro compatibility vectors %s (relative to schema/avro; the shared/ folder must sit beside the repository checkout): %v", vectorsFile, err)
+		tb.Fatalf("cannot open the Avro compatibility vectors %s (relative to schema/avro; the vectors live in the repository under testdata/compat-vectors): %v", vectorsFile, err)
 	}
 	defer f.Close()
 	var out []vector
