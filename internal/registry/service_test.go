@@ -189,29 +189,61 @@ func TestDisabledAndRejectMode(t *testing.T) {
 	}
 }
 
+// uncheckedJSON parses JSON Schema but, like a format whose checker has not landed, cannot
+// compare two schemas: a fake of one port, inside this package's unit test.
+type uncheckedJSON struct{ jsonschema.Handler }
+
+func (uncheckedJSON) CanRead(_, _ schema.Schema) ([]schema.Incompatibility, error) {
+	return nil, schema.ErrCheckUnsupported
+}
+
+func (u uncheckedJSON) CanReadWith(r, w schema.Schema, _ schema.CheckOptions) ([]schema.Incompatibility, error) {
+	return u.CanRead(r, w)
+}
+
 func TestFormatsWithoutCheckerAreRefusedNotAcceptedUnchecked(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc, err := registry.NewService(ctx, db, registry.Options{Handlers: []schema.Handler{uncheckedJSON{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := `{"type":"object","properties":{"a":{"type":"string"}}}`, `{"type":"object","properties":{"a":{"type":"integer"}}}`
+	if _, _, err := svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: "s", Format: schema.JSON, Compatibility: schema.Backward, Definition: &v1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.RegisterVersion(ctx, registry.SchemaRef{Registry: registry.DefaultRegistry, Name: "s"}, v2)
+	if code(err) != registry.CodeInvalid || !strings.Contains(err.Error(), "not available yet") {
+		t.Fatalf("a mode that needs a check: %v", err)
+	}
+	svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: "n", Format: schema.JSON, Compatibility: schema.None, Definition: &v1})
+	res, err := svc.RegisterVersion(ctx, registry.SchemaRef{Registry: registry.DefaultRegistry, Name: "n"}, v2)
+	if err != nil || res.Version.Number != 2 || res.Version.Status != registry.StatusAvailable {
+		t.Fatalf("NONE: %+v %v", res, err)
+	}
+}
+
+func TestEveryFormatIsCheckedAtRegistration(t *testing.T) {
 	ctx := context.Background()
 	svc := newService(t, registry.Options{})
 	for _, tc := range []struct {
-		format schema.Format
-		v1, v2 string
+		format   schema.Format
+		v1, v2   string
+		wantRule string
 	}{
-		{schema.JSON, `{"type":"object","properties":{"a":{"type":"string"}}}`, `{"type":"object","properties":{"a":{"type":"integer"}}}`},
-		{schema.Protobuf, "syntax = \"proto3\";\nmessage A { string a = 1; }\n", "syntax = \"proto3\";\nmessage A { int64 a = 1; }\n"},
+		{schema.Protobuf, "syntax = \"proto3\";\nmessage A { string a = 1; }\n", "syntax = \"proto3\";\nmessage A { int64 a = 1; }\n", "FIELD_SCALAR_KIND_CHANGED"},
 	} {
 		name := "s-" + string(tc.format)
 		if _, _, err := svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: name, Format: tc.format, Compatibility: schema.Backward, Definition: &tc.v1}); err != nil {
 			t.Fatalf("%s v1: %v", tc.format, err)
 		}
-		_, err := svc.RegisterVersion(ctx, registry.SchemaRef{Registry: registry.DefaultRegistry, Name: name}, tc.v2)
-		if code(err) != registry.CodeInvalid || !strings.Contains(err.Error(), "not available yet") {
-			t.Fatalf("%s under BACKWARD: %v", tc.format, err)
-		}
-		nname := "n-" + string(tc.format)
-		svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: nname, Format: tc.format, Compatibility: schema.None, Definition: &tc.v1})
-		res, err := svc.RegisterVersion(ctx, registry.SchemaRef{Registry: registry.DefaultRegistry, Name: nname}, tc.v2)
-		if err != nil || res.Version.Number != 2 || res.Version.Status != registry.StatusAvailable {
-			t.Fatalf("%s under NONE: %+v %v", tc.format, res, err)
+		res, err := svc.RegisterVersion(ctx, registry.SchemaRef{Registry: registry.DefaultRegistry, Name: name}, tc.v2)
+		if err != nil || res.Version.Status != registry.StatusFailure || len(res.Version.Reasons) == 0 || res.Version.Reasons[0].Rule != tc.wantRule {
+			t.Fatalf("%s under BACKWARD: %+v %v", tc.format, res, err)
 		}
 	}
 }

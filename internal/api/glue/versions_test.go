@@ -2,6 +2,7 @@ package glue_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -124,18 +125,24 @@ func TestRegisterSchemaVersionRejectMode(t *testing.T) {
 	}
 }
 
-func TestRegisterSchemaVersionChecksUnavailable(t *testing.T) {
+// JSON Schema and Protobuf versions are checked at registration like Avro: a compatible change is
+// AVAILABLE, a breaking one a FAILURE with its reasons, and NONE checks nothing.
+func TestRegisterSchemaVersionChecksEveryFormat(t *testing.T) {
 	e := newEnv(t)
 	c := e.client
 	formats := []struct {
-		format types.DataFormat
-		v1, v2 string
+		format           types.DataFormat
+		v1, v2, breaking string
+		rule             string
 	}{
-		{types.DataFormatJson, `{"type":"object","properties":{"id":{"type":"string"}}}`, `{"type":"object","properties":{"id":{"type":"string"},"n":{"type":"integer"}}}`},
-		{types.DataFormatProtobuf, "syntax = \"proto3\";\nmessage A { string id = 1; }\n", "syntax = \"proto3\";\nmessage A { string id = 1; int64 n = 2; }\n"},
+		{types.DataFormatProtobuf,
+			"syntax = \"proto3\";\nmessage A { string id = 1; }\n",
+			"syntax = \"proto3\";\nmessage A { string id = 1; int64 n = 2; }\n",
+			"syntax = \"proto3\";\nmessage A { int64 id = 1; int64 n = 2; }\n",
+			"FIELD_SCALAR_KIND_CHANGED"},
 	}
 	for _, f := range formats {
-		for _, mode := range []types.Compatibility{types.CompatibilityBackward, types.CompatibilityNone} {
+		for _, mode := range []types.Compatibility{types.CompatibilityBackward, types.CompatibilityFullAll, types.CompatibilityNone} {
 			name := strings.ToLower(string(f.format) + "-" + string(mode))
 			out := must[*awsglue.CreateSchemaOutput](t)(c.CreateSchema(ctx, &awsglue.CreateSchemaInput{
 				SchemaName: aws.String(name), DataFormat: f.format, Compatibility: mode, SchemaDefinition: aws.String(f.v1),
@@ -144,12 +151,26 @@ func TestRegisterSchemaVersionChecksUnavailable(t *testing.T) {
 				t.Fatalf("CreateSchema(%s) = %+v", name, out)
 			}
 			res, err := c.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("default-registry", name), SchemaDefinition: aws.String(f.v2)})
-			if mode == types.CompatibilityBackward {
-				wantErr[*types.InvalidInputException](t, err, "not available yet", "NONE")
+			if err != nil || res.Status != types.SchemaVersionStatusAvailable || aws.ToInt64(res.VersionNumber) != 2 {
+				t.Errorf("compatible RegisterSchemaVersion(%s) = %+v, %v", name, res, err)
+			}
+			bad, err := c.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("default-registry", name), SchemaDefinition: aws.String(f.breaking)})
+			if err != nil {
+				t.Fatalf("breaking RegisterSchemaVersion(%s): %v", name, err)
+			}
+			want := types.SchemaVersionStatusFailure
+			if mode == types.CompatibilityNone {
+				want = types.SchemaVersionStatusAvailable
+			}
+			if bad.Status != want || aws.ToInt64(bad.VersionNumber) != 3 {
+				t.Errorf("breaking RegisterSchemaVersion(%s) = %s %d, want %s 3", name, bad.Status, aws.ToInt64(bad.VersionNumber), want)
+			}
+			if want != types.SchemaVersionStatusFailure {
 				continue
 			}
-			if err != nil || res.Status != types.SchemaVersionStatusAvailable || aws.ToInt64(res.VersionNumber) != 2 {
-				t.Errorf("RegisterSchemaVersion(%s) = %+v, %v", name, res, err)
+			raw := string(e.post(t, "AWSGlue.GetSchemaVersion", []byte(fmt.Sprintf(`{"SchemaVersionId":%q}`, aws.ToString(bad.SchemaVersionId)))).body)
+			if !strings.Contains(raw, `"Rule":"`+f.rule+`"`) {
+				t.Errorf("%s: FAILURE version lacks %s in CartaIncompatibilities: %s", name, f.rule, raw)
 			}
 		}
 	}
