@@ -72,7 +72,14 @@ func (e *Env) getenv(k string) string {
 }
 
 // Run runs the command named name with args and returns the process exit status.
-func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must still end in one line and exit 2, not a stack trace in a CI log.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "carta %s: internal error: %v (please report it)\n", name, p)
+			code = ExitError
+		}
+	}()
 	cmd, ok := Lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "carta: unknown command %q\n", name)
@@ -80,7 +87,7 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	}
 	env := &Env{Stdout: stdout, Stderr: stderr}
 	err := cmd.Run(ctx, env, args)
-	code := exitCode(err)
+	code = exitCode(err)
 	var f *failure
 	if err != nil && !errors.Is(err, flag.ErrHelp) && !(errors.As(err, &f) && f.printed) {
 		fmt.Fprintf(stderr, "carta %s: %s\n", name, oneLine(err.Error()))

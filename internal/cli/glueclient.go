@@ -242,6 +242,9 @@ func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 // registry (a refusal is exit 1, the caller decides), and a one-line exit-2 error for anything
 // that kept the request from being answered.
 func (c *glueClient) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		e := &apiError{Code: ae.ErrorCode(), Message: ae.ErrorMessage()}

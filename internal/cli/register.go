@@ -16,6 +16,10 @@ import (
 	"github.com/cartaschema/carta/schema"
 )
 
+// statusNotRegistered: the local check found the definition invalid (or the schema DISABLED),
+// so it was not sent.
+const statusNotRegistered = "NOT_REGISTERED"
+
 const registerSynopsis = `register --registry R --schema S --file F [--format F] [--compatibility M] [--create] [--metadata k=v ...] [--output O]`
 
 // registration is the outcome of `carta register`; its JSON form is the JSON output.
@@ -24,8 +28,9 @@ type registration struct {
 	Schema          string `json:"schema"`
 	Version         int64  `json:"version,omitempty"`
 	SchemaVersionID string `json:"schema_version_id,omitempty"`
-	// Status is the version's status (AVAILABLE, FAILURE, PENDING), or REFUSED when the
-	// registry answered with an error.
+	// Status is the version's status (AVAILABLE, FAILURE, PENDING), REFUSED when the
+	// registry answered with an error, or NOT_REGISTERED when the definition is invalid or the
+	// schema takes no versions (DISABLED), so nothing was sent.
 	Status string `json:"status"`
 	// Created is true when the schema was created with this version.
 	Created bool `json:"created,omitempty"`
@@ -132,7 +137,7 @@ func registerVersion(ctx context.Context, env *Env, c *glueClient, rs *remoteSch
 	case err != nil:
 		return err
 	case local.Status == statusInvalid:
-		reg.Status = "REFUSED"
+		reg.Status = statusNotRegistered
 		reg.Message = local.Error
 		reg.Check = local
 		return nil
@@ -241,7 +246,7 @@ func createSchema(ctx context.Context, c *glueClient, reg *registration, file, d
 		mode = schema.Backward
 	}
 	if _, err := parseSchema(format, def); err != nil {
-		reg.Status = "REFUSED"
+		reg.Status = statusNotRegistered
 		reg.Message = err.Error()
 		loc := newLocator(format, def, nil)
 		reg.Check = &report{File: file, Format: format, Mode: mode}
@@ -329,6 +334,8 @@ func printRegistration(w io.Writer, out output, file string, reg *registration) 
 		printGitHub(w, reg.Check)
 	}
 	switch {
+	case reg.Status == statusNotRegistered:
+		fmt.Fprintf(w, "%s: not registered: %s\n", name, oneLine(reg.Message))
 	case reg.Status == "REFUSED":
 		fmt.Fprintf(w, "%s: refused by the registry: %s\n", name, oneLine(reg.Message))
 		if out == outGitHub && (reg.Check == nil || reg.Check.Status != statusInvalid) {
@@ -354,7 +361,7 @@ func printRegistration(w io.Writer, out output, file string, reg *registration) 
 			fmt.Fprintf(w, "%s%s: %s\n", file, at(f.position), describe(f.Incompatibility))
 		}
 	}
-	if reg.Check != nil && reg.Check.Status == statusInvalid {
+	if reg.Check != nil && reg.Check.Status == statusInvalid && reg.Check.ErrorAt.Line > 0 {
 		fmt.Fprintf(w, "%s%s: %s\n", file, at(reg.Check.ErrorAt), reg.Check.Error)
 	}
 }
