@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -69,6 +70,8 @@ func (e *Entry) mode() schema.Mode {
 	return schema.Backward
 }
 
+var unknownKey = regexp.MustCompile(`field (\S+) not found in type cli\.\w+`)
+
 // parseConfig reads carta.yaml. Unknown keys are errors: a misspelt "mode" must not silently
 // become BACKWARD.
 func parseConfig(name string, data []byte) (*Config, error) {
@@ -76,6 +79,15 @@ func parseConfig(name string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			msgs := make([]string, len(te.Errors))
+			for i, m := range te.Errors {
+				msgs[i] = unknownKey.ReplaceAllString(m, `unknown key "$1" (want file, registry, schema, format, mode)`)
+				msgs[i] = strings.ReplaceAll(msgs[i], "into cli.Config", "into the top level (want schemas: a list)")
+			}
+			return nil, fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+		}
 		return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	seen := map[string]bool{}
