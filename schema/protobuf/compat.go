@@ -113,6 +113,9 @@ type checker struct {
 	reach  []bool // node -> a broken node is reachable from it (itself included)
 	memo   map[[2]int]bool
 	budget int
+	seen   []int // search marks, see reachesBreak
+	stamp  int
+	stack  []int
 }
 
 // edge is a field of message from whose type (node to) is the same on both sides.
@@ -147,8 +150,8 @@ func (c *checker) checkPackage() {
 	}
 	c.cur = -1
 	c.emit(RulePackageChanged, "", fmt.Sprintf(
-		"the reader schema declares %s but the writer schema declares %s, and the package is part of every message's full name; keep %s, or register the renamed package as a new schema",
-		pkgText(c.r.pkg), pkgText(c.w.pkg), pkgText(c.w.pkg)))
+		"the reader schema declares %s but the writer schema declares %s, and the package is part of every message's full name; use the same package in both, or register the renamed package as a new schema",
+		pkgText(c.r.pkg), pkgText(c.w.pkg)))
 }
 
 func pkgText(pkg string) string {
@@ -275,12 +278,12 @@ func (c *checker) checkOneofMoves(path string, w, r msgFields) {
 		switch {
 		case len(moved) > 1:
 			c.emit(RuleMultipleFieldsMovedToOneof, opath, fmt.Sprintf(
-				"the oneof %s at %s in the reader schema holds fields %s, which are separate fields outside any oneof in the writer schema, so data that sets more than one of them loses all but one; move at most one existing field into a oneof and add new fields beside it",
+				"the oneof %s at %s in the reader schema holds fields %s, which are separate fields outside any oneof in the writer schema, so data that sets more than one of them loses all but one; a oneof can take in at most one field that was outside it, so keep the others where they were",
 				quote(string(o.Name())), opath, numList(moved)))
 		case len(moved) == 1 && len(existing) > 0:
 			c.emit(RuleFieldMovedToExistingOneof, opath, fmt.Sprintf(
-				"the oneof %s at %s in the reader schema holds field %d, which is outside any oneof in the writer schema, together with field%s %s of a writer schema oneof, so data that sets both loses one; keep field %d outside the oneof, or move it into a new oneof of its own",
-				quote(string(o.Name())), opath, moved[0], plural(len(existing)), numList(existing), moved[0]))
+				"the oneof %s at %s in the reader schema holds field %d, which is outside any oneof in the writer schema, together with field%s %s, which %s in a oneof there too, so data that sets both loses one; keep field %d inside or outside the oneof in both schemas alike",
+				quote(string(o.Name())), opath, moved[0], plural(len(existing)), numList(existing), isAre(len(existing)), moved[0]))
 		}
 	}
 }
@@ -308,7 +311,7 @@ func (c *checker) checkOneofFieldsRemoved(path string, w, r msgFields) {
 			}
 			fpath := fmt.Sprintf("%s/%s/%d", path, wo.Name(), f.Number())
 			c.emit(RuleOneofFieldRemoved, fpath, fmt.Sprintf(
-				"field %d %s of the oneof %s at %s in the writer schema is missing from the reader schema's oneof, so data that chose it reads as a oneof with nothing set; keep the field in the oneof (it can be deprecated)",
+				"field %d %s of the oneof %s at %s in the writer schema is missing from the oneof of that name in the reader schema, so data that chose it reads as a oneof with nothing set; declare the same fields in the oneof in both schemas (a field no longer used can be deprecated)",
 				f.Number(), fieldText(f), quote(string(wo.Name())), fpath))
 		}
 	}
@@ -323,7 +326,7 @@ func (c *checker) checkRequiredFields(path string, w, r msgFields) {
 		if f.Cardinality() == protoreflect.Required && w.top[f.Number()] == nil {
 			fpath := fmt.Sprintf("%s/%d", path, f.Number())
 			c.emit(RuleRequiredFieldAdded, fpath, fmt.Sprintf(
-				"the required field %d %s at %s in the reader schema is not a field of the writer schema, so data written without it fails to parse; make the field optional",
+				"the required field %d %s at %s in the reader schema is not a field of the writer schema, so data written without it fails to parse; make the field optional in the reader schema, or declare it in the writer schema too",
 				f.Number(), fieldText(f), fpath))
 		}
 	}
@@ -331,7 +334,7 @@ func (c *checker) checkRequiredFields(path string, w, r msgFields) {
 		if f.Cardinality() == protoreflect.Required && r.m.Fields().ByNumber(f.Number()) == nil {
 			fpath := fmt.Sprintf("%s/%d", path, f.Number())
 			c.emit(RuleRequiredFieldRemoved, fpath, fmt.Sprintf(
-				"the required field %d %s at %s in the writer schema is missing from the reader schema, and a required field can be neither removed nor added; keep the field in the reader schema",
+				"the required field %d %s at %s in the writer schema is missing from the reader schema, and a required field can be neither removed nor added; declare the field in the reader schema too, or make it optional in the writer schema",
 				f.Number(), fieldText(f), fpath))
 		}
 	}
@@ -425,25 +428,33 @@ func (c *checker) compareTypes(p fieldPair) {
 	}
 }
 
+// kindText names the scalar kind of f ("enum" for every enum).
+func kindText(f protoreflect.FieldDescriptor) string {
+	if f.Kind() == protoreflect.EnumKind {
+		return "enum"
+	}
+	return f.Kind().String()
+}
+
 // scalarGroup returns the wire group of a scalar kind: kinds of one group read each other's
 // data (with C-style truncation between integer widths).
 func scalarGroup(k protoreflect.Kind) string {
 	switch k {
 	case protoreflect.Int32Kind, protoreflect.Int64Kind, protoreflect.Uint32Kind, protoreflect.Uint64Kind,
 		protoreflect.BoolKind, protoreflect.EnumKind:
-		return "int32, int64, uint32, uint64, bool and enums"
+		return "{int32, int64, uint32, uint64, bool, enum}"
 	case protoreflect.Sint32Kind, protoreflect.Sint64Kind:
-		return "sint32 and sint64"
+		return "{sint32, sint64}"
 	case protoreflect.StringKind, protoreflect.BytesKind:
-		return "string and bytes"
+		return "{string, bytes}"
 	case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
-		return "fixed32 and sfixed32"
+		return "{fixed32, sfixed32}"
 	case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
-		return "fixed64 and sfixed64"
+		return "{fixed64, sfixed64}"
 	case protoreflect.FloatKind:
-		return "float alone"
+		return "{float}"
 	case protoreflect.DoubleKind:
-		return "double alone"
+		return "{double}"
 	}
 	return k.String()
 }
@@ -455,16 +466,16 @@ func (c *checker) compareScalars(p fieldPair) {
 	wg, rg := scalarGroup(p.w.Kind()), scalarGroup(p.r.Kind())
 	if wg != rg {
 		c.emit(RuleFieldScalarKindChanged, p.path, fmt.Sprintf(
-			"%s at %s is %s in the reader schema but %s in the writer schema, and those encode differently on the wire; keep a type that reads the writer's (%s), or add a new field with a new number",
-			p.what(), p.path, fieldText(p.r), fieldText(p.w), wg))
+			"%s at %s is %s in the reader schema but %s in the writer schema, and %s and %s are in different wire groups, %s and %s, which read each other's data wrongly; keep the field's type within one group, or add a new field with a new number",
+			p.what(), p.path, fieldText(p.r), fieldText(p.w), kindText(p.r), kindText(p.w), rg, wg))
 		return
 	}
 	if !p.labels || wg == scalarGroup(protoreflect.StringKind) || p.w.Cardinality() == p.r.Cardinality() {
 		return
 	}
 	c.emit(RuleFieldNumericLabelChanged, p.path, fmt.Sprintf(
-		"%s at %s is %s in the reader schema but %s in the writer schema, and a numeric field cannot change between singular, required and repeated (repeated numbers are packed on the wire, and a required one must be present); keep the label %s, or add a new field with a new number",
-		p.what(), p.path, fieldText(p.r), fieldText(p.w), labelText(p.w)))
+		"%s at %s is %s in the reader schema but %s in the writer schema, and a numeric field cannot change between singular, required and repeated (repeated numbers are packed on the wire, and a required one must be present); give the field the same label in both schemas, or add a new field with a new number",
+		p.what(), p.path, fieldText(p.r), fieldText(p.w)))
 }
 
 // typeKey identifies a message type across the two files: by its name relative to the package
@@ -485,9 +496,8 @@ func (c *checker) compareNamedTypes(p fieldPair) {
 	rk, _ := c.typeKey(c.r, p.r.Message())
 	if wk != rk {
 		c.emit(RuleFieldNamedTypeChanged, p.path, fmt.Sprintf(
-			"%s at %s has the type %s in the reader schema but %s in the writer schema, and a message field cannot change its type; keep %s, or add a new field with a new number for the new type",
-			p.what(), p.path, quote(string(p.r.Message().FullName())), quote(string(p.w.Message().FullName())),
-			quote(string(p.w.Message().FullName()))))
+			"%s at %s has the type %s in the reader schema but %s in the writer schema, and a message field cannot change its type; use the same message type in both schemas, or add a new field with a new number for the new type",
+			p.what(), p.path, quote(string(p.r.Message().FullName())), quote(string(p.w.Message().FullName()))))
 		return
 	}
 	if !wlocal || c.cur < 0 {
@@ -515,7 +525,7 @@ func (c *checker) checkStructure() {
 			}
 			target := messagePath(c.names[e.to])
 			c.found = append(c.found, schema.Incompatibility{Rule: RuleFieldNamedTypeChanged, Path: e.path, Message: fmt.Sprintf(
-				"%s at %s has the type %s in both the reader schema and the writer schema, but that type's reader schema version cannot read its writer schema version (see the findings under %s and the types it uses); make %s compatible, or give the field a new number and a new type",
+				"%s at %s has the type %s in both the reader schema and the writer schema, but that message changed incompatibly (see the findings under %s and the message types it uses); make %s compatible again, or give the field a new number and a new type",
 				what, e.path, quote(c.names[e.to]), target, quote(c.names[e.to]))})
 		}
 	}
@@ -566,25 +576,30 @@ func (c *checker) reachesBreak(from, avoid int) bool {
 	if c.budget <= 0 {
 		return true
 	}
-	seen := map[int]bool{from: true, avoid: true}
-	stack := []int{from}
+	if c.seen == nil {
+		c.seen = make([]int, len(c.names))
+	}
+	c.stamp++ // c.seen[n] == c.stamp: n was visited in this search
+	c.seen[from], c.seen[avoid] = c.stamp, c.stamp
+	stack := append(c.stack[:0], from)
 	found := false
 	for len(stack) > 0 && !found {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		c.budget--
 		for _, e := range c.edges[n] {
-			if seen[e.to] || !c.reach[e.to] {
+			if c.seen[e.to] == c.stamp || !c.reach[e.to] {
 				continue
 			}
 			if c.broken[e.to] {
 				found = true
 				break
 			}
-			seen[e.to] = true
+			c.seen[e.to] = c.stamp
 			stack = append(stack, e.to)
 		}
 	}
+	c.stack = stack
 	c.memo[key] = found
 	return found
 }
@@ -619,18 +634,14 @@ func typeText(f protoreflect.FieldDescriptor) string {
 	return t
 }
 
-// labelText names the cardinality of f.
-func labelText(f protoreflect.FieldDescriptor) string {
-	switch f.Cardinality() {
-	case protoreflect.Repeated:
-		return "repeated"
-	case protoreflect.Required:
-		return "required"
-	}
-	return "singular"
-}
-
 func quote(s string) string { return strconv.Quote(s) }
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
 
 func plural(n int) string {
 	if n == 1 {

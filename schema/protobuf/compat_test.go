@@ -451,7 +451,7 @@ func TestCompatMessages(t *testing.T) {
 		parts    []string
 	}{
 		{schema.Backward, order("int32 qty = 1;"), order("string quantity = 1;"),
-			[]string{`field 1 at /Order/1`, `"quantity" (string) in the new schema (the reader)`, `"qty" (int32) in version 1 (the writer)`, "int32, int64, uint32, uint64, bool and enums", "new number"}},
+			[]string{`field 1 at /Order/1`, `"quantity" (string) in the new schema (the reader)`, `"qty" (int32) in version 1 (the writer)`, "string and int32 are in different wire groups, {string, bytes} and {int32, int64, uint32, uint64, bool, enum}", "new number"}},
 		{schema.Forward, order("string id = 1;"), order("string id = 1;") + "message Refund { string id = 1; }\n",
 			[]string{`"acme.Refund" at /Refund in the new schema (the writer) is missing from version 1 (the reader)`, "of its own"}},
 		{schema.Backward, order("Money m = 1;"), p3("message Order { Money m = 1; }\nmessage Money { string units = 1; string currency = 2; }"),
@@ -461,7 +461,7 @@ func TestCompatMessages(t *testing.T) {
 		{schema.Backward, order("string a = 1; string b = 2;"), order("oneof o { string a = 1; string b = 2; }"),
 			[]string{`the oneof "o" at /Order/o in the new schema (the reader) holds fields 1 and 2`}},
 		{schema.Backward, order("int32 n = 1;"), order("repeated int32 n = 1;"),
-			[]string{`"n" (repeated int32) in the new schema (the reader) but "n" (int32) in version 1 (the writer)`, "keep the label singular"}},
+			[]string{`"n" (repeated int32) in the new schema (the reader) but "n" (int32) in version 1 (the writer)`, "the same label in both schemas"}},
 		{schema.Backward, p3("message A {}"), "syntax = \"proto3\";\nmessage A {}",
 			[]string{`the new schema (the reader) declares no package but version 1 (the writer) declares package "acme"`}},
 		{schema.Backward, order("map<string, int32> m = 1;"), order("map<string, string> m = 1;"),
