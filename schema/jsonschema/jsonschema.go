@@ -17,8 +17,8 @@
 // document at all, so a reference to another document is an error, never a fetch. "format"
 // is an annotation, never an assertion, in every draft.
 //
-// Compatibility checking is not implemented yet: Handler.CanRead returns
-// schema.ErrCheckUnsupported.
+// Handler.CanRead and Handler.CanReadWith check compatibility with Confluent Schema
+// Registry's JSON Schema rules; see the Compatibility section below.
 package jsonschema
 
 import (
@@ -40,12 +40,6 @@ func (Handler) Format() schema.Format { return schema.JSON }
 // element is known.
 func (Handler) Parse(definition string, limits schema.Limits) (schema.Schema, error) {
 	return Parse(definition, limits)
-}
-
-// CanRead is not implemented yet for JSON Schema: it always returns
-// schema.ErrCheckUnsupported.
-func (Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility, error) {
-	return nil, schema.ErrCheckUnsupported
 }
 
 // Schema is a parsed and compiled JSON Schema. It is immutable and safe for concurrent use.

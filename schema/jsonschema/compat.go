@@ -1,0 +1,265 @@
+package jsonschema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cartaschema/carta/schema"
+	jsc "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+var _ schema.OptionsChecker = Handler{}
+
+// CanRead reports every incompatibility that stops reader from reading data written with
+// writer under the STRICT policy; it is CanReadWith with the zero schema.CheckOptions. See
+// the package documentation for the rules.
+func (h Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility, error) {
+	return h.CanReadWith(reader, writer, schema.CheckOptions{})
+}
+
+// CanReadWith reports every incompatibility that stops reader from reading data written with
+// writer, applying opts.Policy (STRICT when empty; LENIENT accepts the content-model changes
+// listed in the package documentation). Only incompatible differences are reported, in a
+// deterministic walk order, each with a Confluent Difference type as its Rule and a JSON
+// pointer of the place as its Path. Both arguments must be *Schema values returned by Parse;
+// anything else, or an unknown policy, is an error.
+func (Handler) CanReadWith(reader, writer schema.Schema, opts schema.CheckOptions) ([]schema.Incompatibility, error) {
+	r, ok := reader.(*Schema)
+	if !ok || r == nil {
+		return nil, fmt.Errorf("jsonschema: the reader is not a JSON schema (got %T)", reader)
+	}
+	w, ok := writer.(*Schema)
+	if !ok || w == nil {
+		return nil, fmt.Errorf("jsonschema: the writer is not a JSON schema (got %T)", writer)
+	}
+	if !opts.Policy.Valid() {
+		return nil, fmt.Errorf("jsonschema: unknown compatibility policy %q", opts.Policy)
+	}
+	return canRead(r, w, opts.Policy == schema.Lenient), nil
+}
+
+// canRead runs one check. The checker is built for this call only, so nothing it memoises
+// outlives it.
+func canRead(r, w *Schema, lenient bool) []schema.Incompatibility {
+	c := newChecker(lenient, &budget{left: maxSteps})
+	c.roots = &roots{schemas: []*Schema{w, r}}
+	c.visit(node{s: w.Compiled(), mask: tAll}, node{s: r.Compiled(), mask: tAll}, true)
+	if c.budget.exhausted {
+		return []schema.Incompatibility{{Rule: RuleCheckLimitExceeded, Path: "", Message: fmt.Sprintf(
+			"the reader schema and the writer schema are too large or combine too many alternatives to be compared within Carta's limit of %d steps, so the change cannot be shown to be safe; simplify their allOf/anyOf/oneOf lists or split the change into smaller ones", maxSteps)}}
+	}
+	return c.found
+}
+
+// Work bounds. The parser already bounds size and nesting; these bound what a pair of schemas
+// can make the checker do, whatever their shape.
+const (
+	// maxSteps bounds the node pairs one check may compare, explanations included.
+	maxSteps = 500_000
+	// maxMatchPairs bounds the branch pairs compared when two allOf/anyOf/oneOf lists are
+	// matched; larger lists only pair identical branches and branches at the same index.
+	maxMatchPairs = 4096
+	// maxExplain bounds the reader branches tried when a message names the closest one.
+	maxExplain = 16
+	// maxRefHops bounds a chain of references that lead only to references.
+	maxRefHops = 64
+)
+
+type budget struct {
+	left      int
+	exhausted bool
+}
+
+// node is one schema position as the checker sees it: a compiled schema, restricted to the
+// JSON types in mask (tAll except for the per-type views of a writer whose "type" lists
+// several types).
+type node struct {
+	s    *jsc.Schema
+	mask typeSet
+}
+
+type verdict uint8
+
+const (
+	unknown verdict = iota
+	inProgress
+	compatible
+	incompatible
+)
+
+type pairState struct {
+	verdict  verdict
+	reported bool
+}
+
+// checker walks a writer and a reader schema together, in Confluent's orientation: the writer
+// is SchemaDiff's "original", the reader its "update". It serves one CanRead call.
+//
+// As the Avro checker does, it has a report mode that appends findings and a probe mode that
+// only answers yes or no (used to match combined-schema branches and to test coverage by a
+// partially open content model). Every pair is memoised on node identity: a pair met again
+// while it is being compared counts as compatible, which is what ends recursion through
+// "$ref"; a decided pair returns its verdict; and the findings of a pair are reported once,
+// at the first place it is met.
+type checker struct {
+	lenient bool
+	memo    map[[2]node]*pairState
+	info    map[*jsc.Schema]*nodeInfo
+	roots   *roots
+	loc     []string
+	found   []schema.Incompatibility
+	budget  *budget
+}
+
+func newChecker(lenient bool, b *budget) *checker {
+	return &checker{lenient: lenient, memo: map[[2]node]*pairState{}, info: map[*jsc.Schema]*nodeInfo{}, budget: b}
+}
+
+// sub returns a checker for an explanation: it shares the node information, the documents
+// and the budget, but neither the memo nor the findings.
+func (c *checker) sub() *checker {
+	s := newChecker(c.lenient, c.budget)
+	s.info, s.roots = c.info, c.roots
+	return s
+}
+
+func (c *checker) push(tok ...string) { c.loc = append(c.loc, tok...) }
+
+func (c *checker) pop(n int) { c.loc = c.loc[:len(c.loc)-n] }
+
+// path renders the current location plus extra tokens as a JSON pointer ("" is the root).
+func (c *checker) path(extra ...string) string {
+	var b strings.Builder
+	for _, t := range c.loc {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(t))
+	}
+	for _, t := range extra {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(t))
+	}
+	return b.String()
+}
+
+// here renders the current location for a message ("/" for the root).
+func (c *checker) here(extra ...string) string {
+	return pointerOrRoot(c.path(extra...))
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// fail records one difference that is incompatible under the checker's policy. It returns
+// false when the difference makes the pair incompatible, true when the policy accepts it.
+// msg is only called in report mode.
+func (c *checker) fail(report bool, rule, path string, msg func() string) bool {
+	if c.lenient && lenientAccepts[rule] {
+		return true
+	}
+	if report {
+		c.found = append(c.found, schema.Incompatibility{Rule: rule, Path: path, Message: msg()})
+	}
+	return false
+}
+
+// child visits a nested pair under more location tokens.
+func (c *checker) child(w, r node, report bool, tok ...string) bool {
+	c.push(tok...)
+	ok := c.visit(w, r, report)
+	c.pop(len(tok))
+	return ok
+}
+
+// visit compares one pair with memoisation.
+func (c *checker) visit(w, r node, report bool) bool {
+	if c.budget.exhausted {
+		return false
+	}
+	c.budget.left--
+	if c.budget.left < 0 {
+		c.budget.exhausted = true
+		return false
+	}
+	key := [2]node{w, r}
+	st := c.memo[key]
+	if st == nil {
+		st = &pairState{}
+		c.memo[key] = st
+	}
+	if report {
+		if st.reported {
+			return st.verdict != incompatible
+		}
+		st.reported = true
+		if st.verdict == unknown {
+			st.verdict = inProgress
+		}
+	} else {
+		switch st.verdict {
+		case compatible, inProgress:
+			return true
+		case incompatible:
+			return false
+		}
+		st.verdict = inProgress
+	}
+	ok := c.compute(w, r, report)
+	st.verdict = incompatible
+	if ok {
+		st.verdict = compatible
+	}
+	return ok
+}
+
+// explain runs a fresh report-mode comparison of one pair and returns its first finding and
+// the number of findings, for messages that say why no branch fits. Paths in the result are
+// relative to the pair.
+func (c *checker) explain(w, r node) (first schema.Incompatibility, count int) {
+	s := c.sub()
+	s.visit(w, r, true)
+	if len(s.found) == 0 {
+		return first, 0
+	}
+	return s.found[0], len(s.found)
+}
+
+// because renders an explanation as a clause: "; <where> fails with RULE at PATH: msg".
+func because(where, base string, first schema.Incompatibility, count int) string {
+	if count == 0 {
+		return ""
+	}
+	more := ""
+	if count > 1 {
+		more = fmt.Sprintf(" (and %d more)", count-1)
+	}
+	return fmt.Sprintf("; %s fails with %s at %s%s: %s", where, first.Rule, pointerOrRoot(base+first.Path), more, first.Message)
+}
+
+// compute applies the rules to one pair.
+func (c *checker) compute(w, r node, report bool) bool {
+	w, r = c.deref(w), c.deref(r)
+	wi, ri := c.infoOf(w.s), c.infoOf(r.s)
+	switch {
+	case wi.isFalse:
+		return true // the writer admits no value at all (only false counts, as in Confluent)
+	case ri.empty && r.mask == tAll:
+		return true // the reader admits every value
+	case ri.isFalse:
+		return c.fail(report, RuleTypeChanged, c.path(), func() string {
+			return fmt.Sprintf("the reader schema is false at %s and accepts no value, but the writer schema accepts %s; replace false with a schema that accepts what the writer schema writes", c.here(), describeTypes(c.effTypes(w)))
+		})
+	}
+	if ok, done := c.writerValues(w, r); done {
+		return ok
+	}
+	if wi.pureKind != critNone && !ri.hasCombiner() {
+		if ok, done := c.writerCombined(w, r, wi, report); done {
+			return ok
+		}
+	}
+	return c.compareNodes(w, r, wi, ri, report)
+}

@@ -1,0 +1,155 @@
+package jsonschema
+
+import (
+	"fmt"
+	"strconv"
+
+	jsc "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// branch is one subschema of a combined schema with its index as written.
+type branch struct {
+	s     *jsc.Schema
+	index int
+}
+
+// distinct drops branches whose canonical form repeats an earlier one (Confluent collapses
+// duplicate subschemas too).
+func (c *checker) distinct(list []*jsc.Schema) []branch {
+	out := make([]branch, 0, len(list))
+	seen := make(map[string]bool, len(list))
+	for i, s := range list {
+		key := c.canonical(s)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, branch{s, i})
+	}
+	return out
+}
+
+// combined compares two allOf/anyOf/oneOf lists as Confluent's CombinedSchemaDiff does: the
+// criterion may change only towards anyOf (or from a single branch), an allOf may lose
+// branches and an anyOf/oneOf gain them, and a one-to-one pairing of compatible branches
+// (a maximum bipartite matching) must cover the shorter list.
+func (c *checker) combined(w node, wk criterion, r node, rk criterion, report bool) bool {
+	wl, rl := c.distinct(branches(w.s, wk)), c.distinct(branches(r.s, rk))
+	path := c.path()
+	if wk != rk {
+		switch {
+		case rk == critAny: // COMBINED_TYPE_EXTENDED
+		case rk == critOne && len(wl) == 1:
+		case rk == critAll && len(wl) == 1 && len(rl) == 1:
+		default:
+			return c.fail(report, RuleCombinedTypeChanged, path, func() string {
+				return fmt.Sprintf("the reader schema combines its branches with %s at %s, but the writer schema uses %s, so writer data that satisfies the writer's %s can fail the reader's %s; keep %s, or use anyOf in the reader schema", rk, c.here(), wk, wk, rk, wk)
+			})
+		}
+	}
+	ok := true
+	if len(wl) < len(rl) && rk == critAll {
+		ok = c.fail(report, RuleProductTypeExtended, path, func() string {
+			return fmt.Sprintf("the reader schema's allOf at %s has %d distinct branches where the writer schema's %s has %d, and each added branch is one more condition writer data may fail; remove the added branches", c.here(), len(rl), wk, len(wl))
+		})
+	}
+	if len(wl) > len(rl) && rk != critAll {
+		ok = c.fail(report, RuleSumTypeNarrowed, path, func() string {
+			return fmt.Sprintf("the reader schema's %s at %s has %d distinct branches where the writer schema's %s has %d, so writer data matching a dropped branch is refused; keep every branch of the writer schema", rk, c.here(), len(rl), wk, len(wl))
+		}) && ok
+	}
+	if !ok && !report {
+		return false
+	}
+	adj := c.compatibleBranches(w, wl, rl)
+	matchW, size := maxMatching(adj, len(rl))
+	if size >= min(len(wl), len(rl)) {
+		return ok
+	}
+	return c.fail(report, RuleCombinedTypeSubschemasChanged, path, func() string {
+		return c.unmatched(w, wk, wl, matchW, r, rk, size)
+	}) && ok
+}
+
+// compatibleBranches returns, for each writer branch, the reader branches that can read it.
+// Beyond maxMatchPairs pairs only branches written identically, or at the same index, are
+// compared.
+func (c *checker) compatibleBranches(w node, wl, rl []branch) [][]int {
+	adj := make([][]int, len(wl))
+	if len(wl)*len(rl) <= maxMatchPairs {
+		for i, wb := range wl {
+			for j, rb := range rl {
+				if c.visit(node{wb.s, w.mask}, node{rb.s, tAll}, false) {
+					adj[i] = append(adj[i], j)
+				}
+			}
+		}
+		return adj
+	}
+	byCanon := make(map[string][]int, len(rl))
+	for j, rb := range rl {
+		key := c.canonical(rb.s)
+		byCanon[key] = append(byCanon[key], j)
+	}
+	for i, wb := range wl {
+		cand := append([]int(nil), byCanon[c.canonical(wb.s)]...)
+		if i < len(rl) {
+			cand = append(cand, i)
+		}
+		for _, j := range cand {
+			if c.visit(node{wb.s, w.mask}, node{rl[j].s, tAll}, false) {
+				adj[i] = append(adj[i], j)
+			}
+		}
+	}
+	return adj
+}
+
+// maxMatching computes a maximum bipartite matching with augmenting paths (Kuhn's
+// algorithm). adj lists, for each left vertex, its right neighbours; matchL[i] is the right
+// vertex matched to i, or -1.
+func maxMatching(adj [][]int, nRight int) (matchL []int, size int) {
+	matchL = make([]int, len(adj))
+	matchR := make([]int, nRight)
+	for i := range matchL {
+		matchL[i] = -1
+	}
+	for j := range matchR {
+		matchR[j] = -1
+	}
+	seen := make([]int, nRight) // the round in which a right vertex was last visited
+	var try func(u, round int) bool
+	try = func(u, round int) bool {
+		for _, v := range adj[u] {
+			if seen[v] == round {
+				continue
+			}
+			seen[v] = round
+			if matchR[v] < 0 || try(matchR[v], round) {
+				matchR[v], matchL[u] = u, v
+				return true
+			}
+		}
+		return false
+	}
+	for u := range adj {
+		if try(u, u+1) {
+			size++
+		}
+	}
+	return matchL, size
+}
+
+// unmatched explains a failed matching by naming a writer branch left without a reader branch
+// (or, when the reader's list is the shorter one, a reader branch left without a writer one).
+func (c *checker) unmatched(w node, wk criterion, wl []branch, matchW []int, r node, rk criterion, size int) string {
+	head := fmt.Sprintf("the reader schema's %s at %s cannot be paired branch for branch with the writer schema's %s (only %d of %d pair up)", rk, c.here(), wk, size, min(len(wl), len(branches(r.s, rk))))
+	for i, m := range matchW {
+		if m >= 0 {
+			continue
+		}
+		wb := wl[i]
+		return fmt.Sprintf("%s: no remaining reader branch accepts writer branch %d (%s)%s; make a reader branch accept it", head, wb.index, c.here(wk.String(), strconv.Itoa(wb.index)), c.closest(node{wb.s, w.mask}, branches(r.s, rk), rk.String()))
+	}
+	return head + "; make each reader branch accept a different writer branch"
+}
