@@ -28,7 +28,7 @@ func BenchmarkValidate(b *testing.B) {
 	}
 
 	b.Run("binary", func(b *testing.B) {
-		raw := timePerOp(b, func() error {
+		raw := benchRawNsPerOp(b, func() error {
 			var out map[string]any
 			return api.Unmarshal(hs, datum, &out)
 		})
@@ -40,10 +40,10 @@ func BenchmarkValidate(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		reportRatio(b, raw, "hamba-unmarshal-ns/op", "x-hamba-unmarshal")
+		benchReportRatio(b, raw, "hamba-unmarshal-ns/op", "x-hamba-unmarshal")
 	})
 	b.Run("json", func(b *testing.B) {
-		raw := timePerOp(b, func() error {
+		raw := benchRawNsPerOp(b, func() error {
 			var out any
 			return json.Unmarshal(doc, &out)
 		})
@@ -55,12 +55,12 @@ func BenchmarkValidate(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		reportRatio(b, raw, "json-unmarshal-ns/op", "x-json-unmarshal")
+		benchReportRatio(b, raw, "json-unmarshal-ns/op", "x-json-unmarshal")
 	})
 }
 
-// timePerOp times the raw codec over a fixed number of rounds, failing on its first error.
-func timePerOp(b *testing.B, op func() error) float64 {
+// benchRawNsPerOp times the raw codec over a fixed number of rounds, failing on its first error.
+func benchRawNsPerOp(b *testing.B, op func() error) float64 {
 	const rounds = 2000
 	for range 100 { // warm up
 		if err := op(); err != nil {
@@ -74,8 +74,8 @@ func timePerOp(b *testing.B, op func() error) float64 {
 	return float64(time.Since(start).Nanoseconds()) / rounds
 }
 
-// reportRatio reports the raw codec's time and the benchmark's time per op relative to it.
-func reportRatio(b *testing.B, rawNs float64, rawUnit, ratioUnit string) {
+// benchReportRatio reports the raw codec's time and the benchmark's time per op relative to it.
+func benchReportRatio(b *testing.B, rawNs float64, rawUnit, ratioUnit string) {
 	b.StopTimer()
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(rawNs, rawUnit)

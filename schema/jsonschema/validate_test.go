@@ -77,7 +77,7 @@ func TestValidateProblems(t *testing.T) {
 		{InstancePath: "/tags/12", SchemaPath: "/properties/tags/items/$ref/maxLength", Message: "maxLength: got 10, want 4"},
 	}
 	if !reflect.DeepEqual(ve.Problems, want) {
-		t.Errorf("Problems:\n%s\nwant:\n%s", dump(ve.Problems), dump(want))
+		t.Errorf("Problems:\n%s\nwant:\n%s", dumpProblems(ve.Problems), dumpProblems(want))
 	}
 	if got := ve.Error(); !strings.HasPrefix(got, "the JSON document does not match the schema (6 problems): at / (schema /additionalProperties): additional properties 'extra' not allowed; ") {
 		t.Errorf("Error() = %q", got)
@@ -86,12 +86,12 @@ func TestValidateProblems(t *testing.T) {
 	for range 20 {
 		again := validationErr(t, s, doc, jsonschema.ValidateOptions{})
 		if !reflect.DeepEqual(again.Problems, ve.Problems) {
-			t.Fatalf("problems differ between runs:\n%s\n%s", dump(again.Problems), dump(ve.Problems))
+			t.Fatalf("problems differ between runs:\n%s\n%s", dumpProblems(again.Problems), dumpProblems(ve.Problems))
 		}
 	}
 }
 
-func dump(ps []jsonschema.Problem) string {
+func dumpProblems(ps []jsonschema.Problem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		fmt.Fprintf(&b, "  %#v\n", p)
@@ -211,7 +211,7 @@ func TestValidateFalseSchemaMessage(t *testing.T) {
 	ve := validationErr(t, s, `{"legacy":1}`, jsonschema.ValidateOptions{})
 	want := jsonschema.Problem{InstancePath: "/legacy", SchemaPath: "/properties/legacy", Message: "no value is allowed here (the schema is false)"}
 	if len(ve.Problems) != 1 || ve.Problems[0] != want {
-		t.Errorf("problems = %s, want %#v", dump(ve.Problems), want)
+		t.Errorf("problems = %s, want %#v", dumpProblems(ve.Problems), want)
 	}
 }
 
