@@ -211,37 +211,60 @@ func (c *checker) node(rel string) int {
 // messagePath is the pointer of a message: its relative name with "/" for ".".
 func messagePath(rel string) string { return "/" + strings.ReplaceAll(rel, ".", "/") }
 
-// msgFields is the field view of one message that Confluent's rules need: fields outside any
-// oneof by number (proto3 optional fields, whose oneof is synthetic, count as outside), and
-// the real oneof of every field in one.
+// msgFields is the field view of one message that Confluent's rules need, indexed once:
+// every field in declaration order and by number, with its real oneof (nil for fields outside
+// any oneof, proto3 optional fields included, whose oneof is synthetic). Descriptor lookups by
+// number are linear in protocompile's descriptors, so they are not used.
 type msgFields struct {
 	m     protoreflect.MessageDescriptor
-	top   map[protoreflect.FieldNumber]protoreflect.FieldDescriptor
-	oneof map[protoreflect.FieldNumber]protoreflect.OneofDescriptor
+	list  []fieldInfo
+	byNum map[protoreflect.FieldNumber]fieldInfo
+}
+
+type fieldInfo struct {
+	fd    protoreflect.FieldDescriptor
+	num   protoreflect.FieldNumber
+	oneof protoreflect.OneofDescriptor
 }
 
 func fieldsOf(m protoreflect.MessageDescriptor) msgFields {
 	fs := m.Fields()
-	mf := msgFields{m: m, top: make(map[protoreflect.FieldNumber]protoreflect.FieldDescriptor, fs.Len()),
-		oneof: map[protoreflect.FieldNumber]protoreflect.OneofDescriptor{}}
-	for i := 0; i < fs.Len(); i++ {
+	mf := msgFields{m: m, list: make([]fieldInfo, fs.Len()), byNum: make(map[protoreflect.FieldNumber]fieldInfo, fs.Len())}
+	for i := range mf.list {
 		f := fs.Get(i)
-		if o := realOneof(f); o != nil {
-			mf.oneof[f.Number()] = o
-		} else {
-			mf.top[f.Number()] = f
+		fi := fieldInfo{fd: f, num: f.Number()}
+		if o := f.ContainingOneof(); o != nil && !f.HasOptionalKeyword() {
+			fi.oneof = o // see synthetic
 		}
+		mf.list[i] = fi
+		mf.byNum[fi.num] = fi
 	}
 	return mf
 }
 
-// realOneof returns the oneof f belongs to, ignoring the synthetic oneofs of proto3 optional
-// fields.
-func realOneof(f protoreflect.FieldDescriptor) protoreflect.OneofDescriptor {
-	if o := f.ContainingOneof(); o != nil && !o.IsSynthetic() {
-		return o
-	}
-	return nil
+// synthetic reports whether o is the synthetic oneof of a proto3 optional field. A field in a
+// oneof has the optional keyword only in that case; protocompile's own IsSynthetic scans every
+// field of the message, which made wide messages quadratic.
+func synthetic(o protoreflect.OneofDescriptor) bool {
+	fs := o.Fields()
+	return fs.Len() == 1 && fs.Get(0).HasOptionalKeyword()
+}
+
+// has reports whether the message declares field n, in a oneof or not.
+func (mf msgFields) has(n protoreflect.FieldNumber) bool {
+	_, ok := mf.byNum[n]
+	return ok
+}
+
+// top reports whether field n is declared outside any oneof.
+func (mf msgFields) top(n protoreflect.FieldNumber) bool {
+	fi, ok := mf.byNum[n]
+	return ok && fi.oneof == nil
+}
+
+// inOneof reports whether field n is declared in a oneof.
+func (mf msgFields) inOneof(n protoreflect.FieldNumber) bool {
+	return mf.byNum[n].oneof != nil
 }
 
 // checkMessage applies the message-level rules to one matched pair.
@@ -261,16 +284,16 @@ func (c *checker) checkOneofMoves(path string, w, r msgFields) {
 	os := r.m.Oneofs()
 	for i := 0; i < os.Len(); i++ {
 		o := os.Get(i)
-		if o.IsSynthetic() {
+		if synthetic(o) {
 			continue
 		}
 		var moved, existing []protoreflect.FieldNumber
 		fs := o.Fields()
 		for j := 0; j < fs.Len(); j++ {
 			n := fs.Get(j).Number()
-			if w.top[n] != nil {
+			if w.top(n) {
 				moved = append(moved, n)
-			} else if w.oneof[n] != nil {
+			} else if w.inOneof(n) {
 				existing = append(existing, n)
 			}
 		}
@@ -296,17 +319,17 @@ func (c *checker) checkOneofFieldsRemoved(path string, w, r msgFields) {
 	os := w.m.Oneofs()
 	for i := 0; i < os.Len(); i++ {
 		wo := os.Get(i)
-		if wo.IsSynthetic() {
+		if synthetic(wo) {
 			continue
 		}
 		ro := r.m.Oneofs().ByName(wo.Name())
-		if ro == nil || ro.IsSynthetic() {
+		if ro == nil || synthetic(ro) {
 			continue
 		}
 		fs := wo.Fields()
 		for j := 0; j < fs.Len(); j++ {
 			f := fs.Get(j)
-			if r.m.Fields().ByNumber(f.Number()) != nil {
+			if r.has(f.Number()) {
 				continue
 			}
 			fpath := fmt.Sprintf("%s/%s/%d", path, wo.Name(), f.Number())
@@ -322,16 +345,16 @@ func (c *checker) checkOneofFieldsRemoved(path string, w, r msgFields) {
 // REQUIRED_FIELD_REMOVED for a required writer field the reader lacks entirely (Confluent
 // refuses both, so required fields can only be kept).
 func (c *checker) checkRequiredFields(path string, w, r msgFields) {
-	for _, f := range sortedFields(r.top) {
-		if f.Cardinality() == protoreflect.Required && w.top[f.Number()] == nil {
+	for _, fi := range r.list {
+		if f := fi.fd; fi.oneof == nil && f.Cardinality() == protoreflect.Required && !w.top(fi.num) {
 			fpath := fmt.Sprintf("%s/%d", path, f.Number())
 			c.emit(RuleRequiredFieldAdded, fpath, fmt.Sprintf(
 				"the required field %d %s at %s in the reader schema is not a field of the writer schema, so data written without it fails to parse; make the field optional in the reader schema, or declare it in the writer schema too",
 				f.Number(), fieldText(f), fpath))
 		}
 	}
-	for _, f := range sortedFields(w.top) {
-		if f.Cardinality() == protoreflect.Required && r.m.Fields().ByNumber(f.Number()) == nil {
+	for _, fi := range w.list {
+		if f := fi.fd; fi.oneof == nil && f.Cardinality() == protoreflect.Required && !r.has(fi.num) {
 			fpath := fmt.Sprintf("%s/%d", path, f.Number())
 			c.emit(RuleRequiredFieldRemoved, fpath, fmt.Sprintf(
 				"the required field %d %s at %s in the writer schema is missing from the reader schema, and a required field can be neither removed nor added; declare the field in the reader schema too, or make it optional in the writer schema",
@@ -340,30 +363,19 @@ func (c *checker) checkRequiredFields(path string, w, r msgFields) {
 	}
 }
 
-func sortedFields(m map[protoreflect.FieldNumber]protoreflect.FieldDescriptor) []protoreflect.FieldDescriptor {
-	out := make([]protoreflect.FieldDescriptor, 0, len(m))
-	for _, f := range m {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Number() < out[j].Number() })
-	return out
-}
-
 // checkCommonFields compares every field number declared on both sides, whatever oneof each is
 // in. The path names the oneof when the field is in oneofs of the same name on both sides.
 func (c *checker) checkCommonFields(path string, w, r msgFields) {
-	fs := w.m.Fields()
-	for i := 0; i < fs.Len(); i++ {
-		wf := fs.Get(i)
-		rf := r.m.Fields().ByNumber(wf.Number())
-		if rf == nil {
+	for _, wi := range w.list {
+		ri, ok := r.byNum[wi.num]
+		if !ok {
 			continue
 		}
-		fpath := fmt.Sprintf("%s/%d", path, wf.Number())
-		if wo, ro := realOneof(wf), realOneof(rf); wo != nil && ro != nil && wo.Name() == ro.Name() {
-			fpath = fmt.Sprintf("%s/%s/%d", path, wo.Name(), wf.Number())
+		fpath := path + "/" + strconv.Itoa(int(wi.num))
+		if wi.oneof != nil && ri.oneof != nil && wi.oneof.Name() == ri.oneof.Name() {
+			fpath = path + "/" + string(wi.oneof.Name()) + "/" + strconv.Itoa(int(wi.num))
 		}
-		c.compareTypes(fieldPair{path: fpath, w: wf, r: rf, number: wf.Number(), labels: true})
+		c.compareTypes(fieldPair{path: fpath, w: wi.fd, r: ri.fd, number: wi.num, labels: true})
 	}
 }
 

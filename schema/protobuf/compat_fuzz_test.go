@@ -39,6 +39,13 @@ func FuzzCanRead(f *testing.F) {
 		if err != nil {
 			return
 		}
+		for _, m := range sa.Messages() {
+			for i := 0; i < m.Oneofs().Len(); i++ {
+				if o := m.Oneofs().Get(i); protobuf.SyntheticOneof(o) != o.IsSynthetic() {
+					t.Fatalf("oneof %s: synthetic %v, IsSynthetic %v", o.FullName(), protobuf.SyntheticOneof(o), o.IsSynthetic())
+				}
+			}
+		}
 		if self := protobuf.CanReadWalk(sa, sa); len(self) > 0 {
 			t.Fatalf("a schema cannot read itself: %v\n%s", self, a)
 		}
