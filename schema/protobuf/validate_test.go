@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cartaschema/carta/schema/protobuf"
@@ -144,6 +145,21 @@ func TestValidateJSONInvalid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateConcurrent builds the type resolver from many goroutines at once; run with
+// -race.
+func TestValidateConcurrent(t *testing.T) {
+	s := mustParse(t, paymentProto)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if err := s.ValidateJSON(paymentMsg, []byte(validPaymentJSON)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestValidateMessageNames(t *testing.T) {
