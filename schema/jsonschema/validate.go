@@ -302,10 +302,11 @@ func problems(root *jsc.ValidationError) []Problem {
 			schemaURL = ref.URL
 		}
 		if len(e.Causes) == 0 {
+			schemaPath := kwLoc + pointer(e.ErrorKind.KeywordPath())
 			out = append(out, Problem{
 				InstancePath: pointer(e.InstanceLocation),
-				SchemaPath:   kwLoc + pointer(e.ErrorKind.KeywordPath()),
-				Message:      problemMessage(e.ErrorKind, p),
+				SchemaPath:   schemaPath,
+				Message:      problemMessage(e.ErrorKind, schemaPath, p),
 			})
 			continue
 		}
@@ -330,9 +331,14 @@ func relativeFragment(base, loc string) string {
 	return rest
 }
 
-// problemMessage renders one failure in English, without the private base URI.
-func problemMessage(k jsc.ErrorKind, p *message.Printer) string {
+// problemMessage renders one failure in English, without the private base URI. A false
+// schema is named by the keyword that holds it where that keyword says more than "false".
+func problemMessage(k jsc.ErrorKind, schemaPath string, p *message.Printer) string {
 	if _, ok := k.(*kind.FalseSchema); ok {
+		switch kw := schemaPath[strings.LastIndexByte(schemaPath, '/')+1:]; kw {
+		case "additionalProperties", "unevaluatedProperties", "additionalItems", "unevaluatedItems", "items":
+			return fmt.Sprintf("no value is allowed here (%s is false)", kw)
+		}
 		return "no value is allowed here (the schema is false)"
 	}
 	return cleanMessage(k.LocalizedString(p))

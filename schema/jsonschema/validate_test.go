@@ -207,11 +207,14 @@ func TestValidateKeepsNumbersExact(t *testing.T) {
 }
 
 func TestValidateFalseSchemaMessage(t *testing.T) {
-	s := mustParse(t, `{"properties":{"legacy":false}}`)
-	ve := validationErr(t, s, `{"legacy":1}`, jsonschema.ValidateOptions{})
-	want := jsonschema.Problem{InstancePath: "/legacy", SchemaPath: "/properties/legacy", Message: "no value is allowed here (the schema is false)"}
-	if len(ve.Problems) != 1 || ve.Problems[0] != want {
-		t.Errorf("problems = %s, want %#v", dumpProblems(ve.Problems), want)
+	s := mustParse(t, `{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"legacy":false},"unevaluatedProperties":false}`)
+	ve := validationErr(t, s, `{"legacy":1,"extra":2}`, jsonschema.ValidateOptions{})
+	want := []jsonschema.Problem{
+		{InstancePath: "/extra", SchemaPath: "/unevaluatedProperties", Message: "no value is allowed here (unevaluatedProperties is false)"},
+		{InstancePath: "/legacy", SchemaPath: "/properties/legacy", Message: "no value is allowed here (the schema is false)"},
+	}
+	if !reflect.DeepEqual(ve.Problems, want) {
+		t.Errorf("problems:\n%swant:\n%s", dumpProblems(ve.Problems), dumpProblems(want))
 	}
 }
 
