@@ -3,6 +3,7 @@
 //	carta serve [flags]     run the registry (AWS Glue Schema Registry API)
 //	carta check ...         check a schema's compatibility, registering nothing
 //	carta register ...      check a schema locally, then register it
+//	carta diff ...          list what changed between two schemas, and what breaks
 //	carta version           print the version
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
@@ -39,7 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
-	case "check", "register":
+	case "check", "register", "diff":
 		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
@@ -62,6 +63,7 @@ Usage:
   carta check           check compatibility: two files, a file against a registry, or
                         every schema of carta.yaml against a git ref (--against)
   carta register        check a schema file locally, then register it
+  carta diff            list what changed between two schemas and what each change breaks
   carta version         print the version
 
 Exit status: 0 compatible or accepted, 1 incompatible, invalid or refused, 2 usage, I/O or

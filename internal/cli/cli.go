@@ -44,6 +44,7 @@ func Commands() []Command {
 	return []Command{
 		{"check", "check [flags] OLD NEW | --registry R --schema S --file F | --against REF", runCheck},
 		{"register", "register --registry R --schema S --file F [flags]", runRegister},
+		{"diff", "diff [flags] OLD NEW | --registry R --schema S V1 V2", runDiff},
 	}
 }
 
