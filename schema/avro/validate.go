@@ -98,13 +98,14 @@ func pointer(path []step) string {
 // and union branch indexes are in range; fixed values have their declared size; array and map
 // blocks have counts that fit the remaining input, and a negative count's byte size matches
 // the items that follow it; records are their fields in order; and no byte may follow the
-// datum. Nesting is bounded by MaxDatumDepth.
+// datum. Nesting is bounded by MaxDatumDepth, and one array or map holds at most
+// MaxCollectionItems items.
 //
 // Nothing is allocated from a length or count read from the datum, so hostile input costs
 // time and memory in proportion to its size only. Logical types are checked as their
 // underlying type (a decimal's bytes, a date's int).
 func (s *Schema) ValidateBinary(datum []byte) error {
-	var buf [16]step // the path of most datums fits, and stays on the stack
+	var buf [16]step // the path of most datums fits: one allocation
 	v := &binValidator{b: datum, path: buf[:0]}
 	if err := v.value(s.root, 0); err != nil {
 		return err
