@@ -4,6 +4,7 @@
 //	carta check ...         check a schema's compatibility, registering nothing
 //	carta register ...      check a schema locally, then register it
 //	carta diff ...          list what changed between two schemas, and what breaks
+//	carta init [DIR]        write a carta.yaml declaring the schema files found
 //	carta version           print the version
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
@@ -40,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
-	case "check", "register", "diff":
+	case "check", "register", "diff", "init":
 		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
@@ -64,6 +65,7 @@ Usage:
                         every schema of carta.yaml against a git ref (--against)
   carta register        check a schema file locally, then register it
   carta diff            list what changed between two schemas and what each change breaks
+  carta init [DIR]      write a carta.yaml declaring the schema files found
   carta version         print the version
 
 Exit status: 0 compatible or accepted, 1 incompatible, invalid or refused, 2 usage, I/O or

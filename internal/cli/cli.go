@@ -45,6 +45,7 @@ func Commands() []Command {
 		{"check", "check [flags] OLD NEW | --registry R --schema S --file F | --against REF", runCheck},
 		{"register", "register --registry R --schema S --file F [flags]", runRegister},
 		{"diff", "diff [flags] OLD NEW | --registry R --schema S V1 V2", runDiff},
+		{"init", "init [--registry R] [--mode M] [--force] [DIR]", runInit},
 	}
 }
 
