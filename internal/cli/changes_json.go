@@ -68,8 +68,20 @@ func allStrings(a *node) bool {
 	return true
 }
 
-// jsonElement names an element by its pointer.
-func jsonElement(p string) string { return orRoot(p) }
+// jsonElement names the element a pointer ends at: `property "b"`, or `"type" of /properties/a`.
+func jsonElement(p string) string {
+	t := pointerTokens(p)
+	switch {
+	case len(t) == 0:
+		return "the schema"
+	case len(t) >= 2 && (t[len(t)-2] == "properties" || t[len(t)-2] == "definitions" || t[len(t)-2] == "$defs"):
+		kind := map[string]string{"properties": "property", "definitions": "definition", "$defs": "definition"}[t[len(t)-2]]
+		return fmt.Sprintf("%s %q", kind, t[len(t)-1])
+	case len(t) == 1:
+		return fmt.Sprintf("%q", t[0])
+	}
+	return fmt.Sprintf("%q of %s", t[len(t)-1], joinPointer(t[:len(t)-1]))
+}
 
 // brief renders a JSON value in at most 60 characters.
 func brief(n *node) string {
