@@ -35,6 +35,11 @@ func (Handler) CanReadWith(reader, writer schema.Schema, opts schema.CheckOption
 	if !opts.Policy.Valid() {
 		return nil, fmt.Errorf("jsonschema: unknown compatibility policy %q", opts.Policy)
 	}
+	if r.Canonical() == w.Canonical() {
+		// Identical definitions read each other's data whatever the rules say; this also
+		// keeps re-checks of an unchanged schema cheap.
+		return nil, nil
+	}
 	return canRead(r, w, opts.Policy == schema.Lenient), nil
 }
 
@@ -55,7 +60,7 @@ func canRead(r, w *Schema, lenient bool) []schema.Incompatibility {
 // can make the checker do, whatever their shape.
 const (
 	// maxSteps bounds the node pairs one check may compare, explanations included.
-	maxSteps = 500_000
+	maxSteps = 200_000
 	// maxMatchPairs bounds the branch pairs compared when two allOf/anyOf/oneOf lists are
 	// matched; larger lists only pair identical branches and branches at the same index.
 	maxMatchPairs = 4096
@@ -184,6 +189,15 @@ func (c *checker) visit(w, r node, report bool) bool {
 		c.budget.exhausted = true
 		return false
 	}
+	w, r = c.deref(w), c.deref(r)
+	if w == r {
+		return true // the very same schema on both sides
+	}
+	if c.infoOf(w.s).leaf && c.infoOf(r.s).leaf {
+		// Schemas without subschemas cannot recur, and comparing them is cheaper than
+		// remembering the result.
+		return c.compute(w, r, report)
+	}
 	key := [2]node{w, r}
 	st := c.memo[key]
 	if st == nil {
@@ -215,11 +229,12 @@ func (c *checker) visit(w, r node, report bool) bool {
 	return ok
 }
 
-// explain runs a fresh report-mode comparison of one pair and returns its first finding and
-// the number of findings, for messages that say why no branch fits. Paths in the result are
-// relative to the pair.
-func (c *checker) explain(w, r node) (first schema.Incompatibility, count int) {
+// explain runs a fresh report-mode comparison of one pair, located at the current location
+// plus tok, and returns its first finding and the number of findings, for messages that say
+// why a pair does not fit.
+func (c *checker) explain(w, r node, tok ...string) (first schema.Incompatibility, count int) {
 	s := c.sub()
+	s.loc = append(append([]string(nil), c.loc...), tok...)
 	s.visit(w, r, true)
 	if len(s.found) == 0 {
 		return first, 0
@@ -227,21 +242,27 @@ func (c *checker) explain(w, r node) (first schema.Incompatibility, count int) {
 	return s.found[0], len(s.found)
 }
 
-// because renders an explanation as a clause: "; <where> fails with RULE at PATH: msg".
-func because(where, base string, first schema.Incompatibility, count int) string {
+// because renders an explanation as a parenthesis: " (<who> fails with RULE at PATH: what)".
+// clause adds what the finding says up to its fix; it is left out when the explanation
+// compares the two sides the other way round, where "reader" and "writer" would mislead.
+func because(who string, first schema.Incompatibility, count int, clause bool) string {
 	if count == 0 {
 		return ""
 	}
 	more := ""
 	if count > 1 {
-		more = fmt.Sprintf(" (and %d more)", count-1)
+		more = fmt.Sprintf(" and %d more", count-1)
 	}
-	return fmt.Sprintf("; %s fails with %s at %s%s: %s", where, first.Rule, pointerOrRoot(base+first.Path), more, first.Message)
+	what := ""
+	if clause {
+		msg, _, _ := strings.Cut(first.Message, "; ")
+		what = ": " + msg
+	}
+	return fmt.Sprintf(" (%s fails with %s at %s%s%s)", who, first.Rule, pointerOrRoot(first.Path), more, what)
 }
 
 // compute applies the rules to one pair.
 func (c *checker) compute(w, r node, report bool) bool {
-	w, r = c.deref(w), c.deref(r)
 	wi, ri := c.infoOf(w.s), c.infoOf(r.s)
 	switch {
 	case wi.isFalse:

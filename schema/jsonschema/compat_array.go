@@ -150,12 +150,12 @@ func (c *checker) tuple(wm, rm arrayModel, report bool) bool {
 					break
 				}
 				ok = c.fail(report, RuleItemRemovedFromClosedContentModel, path, func() string {
-					return fmt.Sprintf("the reader schema's tuple ends before position %d (%s) and allows no further items, but the writer schema has an item there; keep the position in the reader schema or allow additional items", i, pointerOrRoot(path))
+					return fmt.Sprintf("the tuple of the reader schema ends before position %d (%s) and allows no further items, but the writer schema has an item there; keep the position in the reader schema or allow additional items", i, pointerOrRoot(path))
 				}) && ok
 			case !c.visit(node{ws, tAll}, node{cover, tAll}, false):
 				ok = c.fail(report, RuleItemRemovedNotCoveredByPartiallyOpenContentModel, path, func() string {
-					f, n := c.explain(node{ws, tAll}, node{cover, tAll})
-					return fmt.Sprintf("the reader schema's tuple ends before position %d (%s), and its schema for further items does not accept the writer schema's item there%s; keep the position in the reader schema or widen that schema", i, pointerOrRoot(path), because("the writer's item read by it", path, f, n))
+					f, n := c.explain(node{ws, tAll}, node{cover, tAll}, kw, idx)
+					return fmt.Sprintf("the tuple of the reader schema ends before position %d (%s), and its schema for further items does not accept the item of the writer schema there%s; keep the position in the reader schema or widen that schema", i, pointerOrRoot(path), because("the item read by it", f, n, true))
 				}) && ok
 			}
 		default: // the reader's tuple is longer
@@ -167,13 +167,13 @@ func (c *checker) tuple(wm, rm arrayModel, report bool) bool {
 					break
 				}
 				ok = c.fail(report, RuleItemAddedToOpenContentModel, path, func() string {
-					return fmt.Sprintf("the reader schema's tuple constrains position %d (%s), where the writer schema allows any item; give it the schema {} in the reader, or stop the writer schema from allowing further items first", i, pointerOrRoot(path))
+					return fmt.Sprintf("the tuple of the reader schema constrains position %d (%s), where the writer schema allows any item; give the position the schema {} in the reader schema, or declare it in the writer schema first", i, pointerOrRoot(path))
 				}) && ok
 			case closed: // ITEM_ADDED_TO_CLOSED_CONTENT_MODEL: the writer never has such an item
 			case !c.visit(node{cover, tAll}, node{rs, tAll}, false):
 				ok = c.fail(report, RuleItemAddedNotCoveredByPartiallyOpenContentModel, path, func() string {
-					f, n := c.explain(node{cover, tAll}, node{rs, tAll})
-					return fmt.Sprintf("the reader schema's tuple adds position %d (%s), whose schema does not accept the writer schema's schema for further items%s; widen the reader's item schema", i, pointerOrRoot(path), because("it", path, f, n))
+					f, n := c.explain(node{cover, tAll}, node{rs, tAll}, kw, idx)
+					return fmt.Sprintf("the tuple of the reader schema adds position %d (%s), whose schema does not accept what the writer schema allows for further items%s; widen the item schema in the reader schema", i, pointerOrRoot(path), because("it", f, n, true))
 				}) && ok
 			}
 		}
@@ -198,7 +198,7 @@ func (c *checker) additionalItems(wm, rm arrayModel, report bool) bool {
 		return true
 	case wm.addl == nil:
 		return c.fail(report, RuleAdditionalItemsNarrowed, path, func() string {
-			return fmt.Sprintf("the reader schema gives items beyond its tuple a schema at %s, but the writer schema allows them any value; remove that schema from the reader", pointerOrRoot(path))
+			return fmt.Sprintf("the reader schema gives items beyond its tuple a schema at %s, but the writer schema allows them any value; remove that schema from the reader schema", pointerOrRoot(path))
 		})
 	}
 	return c.child(node{wm.addl, tAll}, node{rm.addl, tAll}, report, kw)

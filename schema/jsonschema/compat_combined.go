@@ -43,19 +43,23 @@ func (c *checker) combined(w node, wk criterion, r node, rk criterion, report bo
 		case rk == critAll && len(wl) == 1 && len(rl) == 1:
 		default:
 			return c.fail(report, RuleCombinedTypeChanged, path, func() string {
-				return fmt.Sprintf("the reader schema combines its branches with %s at %s, but the writer schema uses %s, so writer data that satisfies the writer's %s can fail the reader's %s; keep %s, or use anyOf in the reader schema", rk, c.here(), wk, wk, rk, wk)
+				fix := fmt.Sprintf("keep %s or use anyOf in the reader schema", wk)
+				if wk == critAny {
+					fix = "keep anyOf in the reader schema"
+				}
+				return fmt.Sprintf("the reader schema combines its branches with %s at %s, but the writer schema uses %s, so data written to satisfy %s can fail %s; %s", rk, c.here(), wk, wk, rk, fix)
 			})
 		}
 	}
 	ok := true
 	if len(wl) < len(rl) && rk == critAll {
 		ok = c.fail(report, RuleProductTypeExtended, path, func() string {
-			return fmt.Sprintf("the reader schema's allOf at %s has %d distinct branches where the writer schema's %s has %d, and each added branch is one more condition writer data may fail; remove the added branches", c.here(), len(rl), wk, len(wl))
+			return fmt.Sprintf("the allOf of the reader schema at %s has %d distinct branches where the %s of the writer schema has %d, and each added branch is one more condition written data may fail; remove the added branches", c.here(), len(rl), wk, len(wl))
 		})
 	}
 	if len(wl) > len(rl) && rk != critAll {
 		ok = c.fail(report, RuleSumTypeNarrowed, path, func() string {
-			return fmt.Sprintf("the reader schema's %s at %s has %d distinct branches where the writer schema's %s has %d, so writer data matching a dropped branch is refused; keep every branch of the writer schema", rk, c.here(), len(rl), wk, len(wl))
+			return fmt.Sprintf("the %s of the reader schema at %s has %d distinct branches where the %s of the writer schema has %d, so written data matching a dropped branch is refused; keep every branch of the writer schema", rk, c.here(), len(rl), wk, len(wl))
 		}) && ok
 	}
 	if !ok && !report {
@@ -143,7 +147,7 @@ func maxMatching(adj [][]int, nRight int) (matchL []int, size int) {
 // unmatched explains a failed matching by naming a writer branch left without a reader branch
 // (or, when the reader's list is the shorter one, a reader branch left without a writer one).
 func (c *checker) unmatched(w node, wk criterion, wl []branch, matchW []int, r node, rk criterion, size int) string {
-	head := fmt.Sprintf("the reader schema's %s at %s cannot be paired branch for branch with the writer schema's %s (only %d of %d pair up)", rk, c.here(), wk, size, min(len(wl), len(branches(r.s, rk))))
+	head := fmt.Sprintf("the %s of the reader schema at %s cannot be paired branch for branch with the %s of the writer schema (only %d of %d pair up)", rk, c.here(), wk, size, min(len(wl), len(branches(r.s, rk))))
 	for i, m := range matchW {
 		if m >= 0 {
 			continue

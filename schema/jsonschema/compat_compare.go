@@ -102,11 +102,11 @@ func (c *checker) base(w, r node, wi, ri *nodeInfo, report bool) (ok, stop bool)
 	if lost := wt &^ rt; lost != 0 {
 		if lost == tFloat && rt&tInteger != 0 {
 			ok = c.fail(report, RuleTypeNarrowed, c.path(), func() string {
-				return fmt.Sprintf("the reader schema accepts only integers at %s, but the writer schema allows any number there; accept \"number\" in the reader schema's \"type\"", c.here())
+				return fmt.Sprintf("the reader schema accepts only integers at %s, but the writer schema allows any number there; accept \"number\" in the \"type\" of the reader schema", c.here())
 			}) && ok
 		} else {
 			ok = c.fail(report, RuleTypeChanged, c.path(), func() string {
-				fix := fmt.Sprintf("accept %s in the reader schema (e.g. in its \"type\")", describeTypes(lost))
+				fix := fmt.Sprintf("add %s to the \"type\" of the reader schema", describeTypes(lost))
 				if wt&rt == 0 {
 					fix = "make the two types match"
 				}
@@ -171,7 +171,7 @@ func (c *checker) values(w, r node, wi, ri *nodeInfo, rt typeSet, report bool) b
 			rule = RuleConstAdded
 		}
 		return c.fail(report, rule, c.path(kw), func() string {
-			return fmt.Sprintf("the reader schema allows only %s at %s, but the writer schema allows any of %s there; remove %q from the reader schema or list every value the writer schema allows", valueList(rv.values), c.here(kw), describeTypes(wt), kw)
+			return fmt.Sprintf("the reader schema allows only %s at %s, but the writer schema allows %s there; remove %q from the reader schema or list every value the writer schema allows", valueList(rv.values), c.here(kw), describeTypes(wt), kw)
 		})
 	}
 	var missing []any
@@ -195,7 +195,7 @@ func (c *checker) values(w, r node, wi, ri *nodeInfo, rt typeSet, report bool) b
 		}
 	}
 	return c.fail(report, rule, c.path(kw), func() string {
-		return fmt.Sprintf("the reader schema's %q at %s lacks %s, which the writer schema allows; add %s to the reader schema's %q", kw, c.here(kw), valueList(missing), pluralThem(len(missing)), kw)
+		return fmt.Sprintf("the %q of the reader schema at %s lacks %s, which the writer schema allows; add %s to that %q", kw, c.here(kw), valueList(missing), pluralThem(len(missing)), kw)
 	})
 }
 
@@ -291,28 +291,33 @@ func (c *checker) addedCombiner(w, r node, k criterion, report bool) bool {
 		}
 	}
 	return c.fail(report, RuleTypeChanged, c.path(), func() string {
-		return fmt.Sprintf("no branch of the reader schema's %s at %s accepts everything the writer schema allows there%s; add a branch that does, or make one of them accept it", tok, c.here(), c.closest(w, list, tok))
+		return fmt.Sprintf("no branch of the %s of the reader schema at %s accepts everything the writer schema allows there%s; add a branch that does, or widen one", tok, c.here(), c.closest(w, list, tok))
 	})
 }
 
-// closest explains why the reader branch that comes nearest to reading w (the one with the
-// fewest findings among the first few) does not.
+// closest explains why the reader branch that comes nearest to reading w does not: among the
+// first few, the one with the fewest findings, preferring branches of a matching type.
 func (c *checker) closest(w node, list []*jsc.Schema, tok string) string {
-	best, bestCount := -1, 0
+	best, bestCount, bestMismatch := -1, 0, false
 	var bestFirst schema.Incompatibility
 	for i, b := range list {
 		if i == maxExplain {
 			break
 		}
-		f, n := c.explain(w, node{b, tAll})
-		if n > 0 && (best < 0 || n < bestCount) {
-			best, bestCount, bestFirst = i, n, f
+		idx := strconv.Itoa(i)
+		f, n := c.explain(w, node{b, tAll}, tok, idx)
+		if n == 0 {
+			continue
+		}
+		mismatch := f.Rule == RuleTypeChanged && f.Path == c.path(tok, idx)
+		if best < 0 || !mismatch && bestMismatch || mismatch == bestMismatch && n < bestCount {
+			best, bestCount, bestMismatch, bestFirst = i, n, mismatch, f
 		}
 	}
 	if best < 0 {
 		return ""
 	}
-	return because(fmt.Sprintf("its closest branch %d", best), c.path(tok, strconv.Itoa(best)), bestFirst, bestCount)
+	return because(fmt.Sprintf("its closest branch %d", best), bestFirst, bestCount, true)
 }
 
 // not compares "not": the reader's must exclude no more than the writer's.
@@ -327,9 +332,9 @@ func (c *checker) not(w, r node, report bool) bool {
 			return true
 		}
 		return c.fail(report, RuleNotTypeExtended, c.path("not"), func() string {
-			f, n := c.explain(node{rn, tAll}, node{wn, tAll})
-			return fmt.Sprintf("the reader schema's \"not\" at %s excludes values that the writer schema's \"not\" allows%s; make the reader's \"not\" exclude no more than the writer's",
-				c.here("not"), because("the writer's \"not\" read as the reader's", c.path("not"), f, n))
+			f, n := c.explain(node{rn, tAll}, node{wn, tAll}, "not")
+			return fmt.Sprintf("the \"not\" of the reader schema at %s excludes values that the \"not\" of the writer schema allows%s; make the reader schema exclude no more than the writer schema does",
+				c.here("not"), because("comparing the two the other way round", f, n, false))
 		})
 	}
 	ni := c.infoOf(rn)
@@ -367,7 +372,7 @@ func (c *checker) conditional(w, r node, report bool) bool {
 	wi, ri := node{ws.If, tAll}, node{rs.If, tAll}
 	if !c.visit(wi, ri, false) || !c.visit(ri, wi, false) {
 		return c.fail(report, RuleConditionChanged, c.path("if"), func() string {
-			return fmt.Sprintf("the reader schema's \"if\" at %s is not the writer schema's, so writer data may be checked against the other branch; keep the writer schema's \"if\" and change only \"then\" and \"else\"", c.here("if"))
+			return fmt.Sprintf("the \"if\" of the reader schema at %s differs from the one of the writer schema, so written data may be checked against the other branch; keep the \"if\" of the writer schema and change only \"then\" and \"else\"", c.here("if"))
 		})
 	}
 	ok := c.branchRule(w, orTrue(ws.Then), orTrue(rs.Then), report, "then")

@@ -165,7 +165,9 @@ type nodeInfo struct {
 	ref *jsc.Schema
 	// refOnly: the schema is nothing but a reference.
 	refOnly bool
-	own     typeSet
+	// leaf: the schema has no subschema at all.
+	leaf bool
+	own  typeSet
 	// values is the set "enum" and "const" allow, nil when they are absent.
 	values *valueSet
 
@@ -265,8 +267,10 @@ func (c *checker) infoOf(s *jsc.Schema) *nodeInfo {
 	if s.Bool != nil {
 		i.isFalse = !*s.Bool
 		i.empty = *s.Bool
+		i.leaf = true
 		return i
 	}
+	i.leaf = len(appendChildren(nil, s)) == 0
 	i.base = hasBase(s)
 	i.kinds[critAll], i.kinds[critAny], i.kinds[critOne] = len(s.AllOf) > 0, len(s.AnyOf) > 0, len(s.OneOf) > 0
 	i.ref = refOf(s)

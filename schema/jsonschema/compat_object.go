@@ -203,7 +203,7 @@ func (c *checker) propertyRemoved(name string, wp *jsc.Schema, rm contentModel, 
 			return true // PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
 		}
 		return c.fail(report, RulePropertyRemovedFromClosedContentModel, path, func() string {
-			return fmt.Sprintf("the reader schema's closed content model has no property %q at %s, which the writer schema declares, so writer data carrying it is refused; keep the property in the reader schema or allow additional properties", name, pointerOrRoot(path))
+			return fmt.Sprintf("the closed content model of the reader schema has no property %q at %s, which the writer schema declares, so written data carrying it is refused; keep the property in the reader schema or allow additional properties", name, pointerOrRoot(path))
 		})
 	}
 	for _, cv := range covers {
@@ -211,9 +211,9 @@ func (c *checker) propertyRemoved(name string, wp *jsc.Schema, rm contentModel, 
 			continue
 		}
 		return c.fail(report, RulePropertyRemovedNotCoveredByPartiallyOpenContentModel, path, func() string {
-			f, n := c.explain(node{wp, tAll}, node{cv, tAll})
-			return fmt.Sprintf("the reader schema no longer declares property %q at %s, and the reader's schema for undeclared properties does not accept the writer schema's%s; keep the property in the reader schema or widen that schema",
-				name, pointerOrRoot(path), because("the writer's property read by it", path, f, n))
+			f, n := c.explain(node{wp, tAll}, node{cv, tAll}, "properties", name)
+			return fmt.Sprintf("the reader schema does not declare property %q at %s, and its schema for undeclared properties does not accept the property of the writer schema%s; keep the property in the reader schema or widen that schema",
+				name, pointerOrRoot(path), because("the property read by it", f, n, true))
 		})
 	}
 	return true // PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -227,16 +227,17 @@ func (c *checker) propertyAdded(name string, rp *jsc.Schema, wm contentModel, re
 		if c.isEmptySchema(rp) && !required {
 			return true // PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
 		}
-		rule, what := RuleOptionalPropertyAddedToOpenContentModel, "optional"
+		rule := RuleOptionalPropertyAddedToOpenContentModel
+		msg := "the reader schema adds property %q at %s, but the open content model of the writer schema lets written data carry that name with any value; declare the property in the writer schema first, or give it the schema {} in the reader schema"
 		switch {
 		case required && def:
-			rule, what = RuleRequiredPropertyWithDefaultAddedToOpenContentModel, "required (with a default)"
+			rule = RuleRequiredPropertyWithDefaultAddedToOpenContentModel
+			msg = "the reader schema adds and requires property %q at %s (with a default), but the open content model of the writer schema lets written data carry that name with any value; declare the property in the writer schema first"
 		case required:
-			rule, what = RuleRequiredPropertyAddedToOpenContentModel, "required"
+			rule = RuleRequiredPropertyAddedToOpenContentModel
+			msg = "the reader schema adds and requires property %q at %s without a default, but data written with the writer schema may lack it, or carry that name with any value under its open content model; make the property optional and declare it in the writer schema first"
 		}
-		return c.fail(report, rule, path, func() string {
-			return fmt.Sprintf("the reader schema adds %s property %q at %s, but the writer schema's open content model lets writer data carry that name with any value; declare it in the writer schema first, or close the writer schema's content model (\"additionalProperties\": false)", what, name, pointerOrRoot(path))
-		})
+		return c.fail(report, rule, path, func() string { return fmt.Sprintf(msg, name, pointerOrRoot(path)) })
 	}
 	ok := true
 	covers, _ := wm.cover(name)
@@ -245,9 +246,9 @@ func (c *checker) propertyAdded(name string, rp *jsc.Schema, wm contentModel, re
 			continue
 		}
 		ok = c.fail(report, RulePropertyAddedNotCoveredByPartiallyOpenContentModel, path, func() string {
-			f, n := c.explain(node{cv, tAll}, node{rp, tAll})
-			return fmt.Sprintf("the reader schema adds property %q at %s, whose schema does not accept what the writer schema's schema for undeclared properties allows for that name%s; widen the reader's property schema",
-				name, pointerOrRoot(path), because("it", path, f, n))
+			f, n := c.explain(node{cv, tAll}, node{rp, tAll}, "properties", name)
+			return fmt.Sprintf("the reader schema adds property %q at %s, whose schema does not accept what the writer schema allows for undeclared properties of that name%s; widen the property schema in the reader schema",
+				name, pointerOrRoot(path), because("it", f, n, true))
 		})
 		break
 	}
@@ -314,7 +315,7 @@ func (c *checker) patternProperties(w, r *jsc.Schema, report bool) bool {
 				continue
 			}
 			ok = c.fail(report, RulePatternPropertyAdded, path, func() string {
-				return fmt.Sprintf("the reader schema adds patternProperties %q at %s, whose schema does not accept what the writer schema allows for the names it matches; declare the pattern in the writer schema first, or widen its schema in the reader", pat, pointerOrRoot(path))
+				return fmt.Sprintf("the reader schema adds patternProperties %q at %s, whose schema does not accept what the writer schema allows for the names it matches; declare the pattern in the writer schema first, or widen its schema in the reader schema", pat, pointerOrRoot(path))
 			}) && ok
 		}
 		if !ok && !report {
@@ -377,7 +378,7 @@ func (c *checker) dependencies(w, r *jsc.Schema, report bool) bool {
 		}
 		path := c.path(arrKw, name)
 		ok = c.fail(report, rule, path, func() string {
-			return fmt.Sprintf("the reader schema requires %s whenever property %q is present (%s), but the writer schema does not; remove %s from the reader schema's dependency", quoteList(extra), name, pointerOrRoot(path), pluralThem(len(extra)))
+			return fmt.Sprintf("the reader schema requires %s whenever property %q is present (%s), but the writer schema does not; remove %s from that dependency in the reader schema", quoteList(extra), name, pointerOrRoot(path), pluralThem(len(extra)))
 		}) && ok
 		if !ok && !report {
 			return false
@@ -446,7 +447,7 @@ func (c *checker) additionalProperties(w, r *jsc.Schema, report bool) bool {
 		return true
 	case wm.addl == nil:
 		return c.fail(report, RuleAdditionalPropertiesNarrowed, path, func() string {
-			return fmt.Sprintf("the reader schema gives additional properties a schema at %s, but the writer schema allows them any value; remove the schema from the reader's \"additionalProperties\"", pointerOrRoot(path))
+			return fmt.Sprintf("the reader schema gives additional properties a schema at %s, but the writer schema allows them any value; remove the schema from \"additionalProperties\" in the reader schema", pointerOrRoot(path))
 		})
 	}
 	return c.child(node{wm.addl, tAll}, node{rm.addl, tAll}, report, "additionalProperties")
@@ -474,7 +475,7 @@ func (c *checker) unevaluated(ws, rs *jsc.Schema, kw, what string, report bool) 
 	}
 	if wOpen {
 		return c.fail(report, narrowed, path, func() string {
-			return fmt.Sprintf("the reader schema gives unevaluated %s a schema at %s, but the writer schema allows them any value; remove the schema from the reader's %q", what, pointerOrRoot(path), kw)
+			return fmt.Sprintf("the reader schema gives unevaluated %s a schema at %s, but the writer schema allows them any value; remove the schema from %q in the reader schema", what, pointerOrRoot(path), kw)
 		})
 	}
 	return c.child(node{ws, tAll}, node{rs, tAll}, report, kw)

@@ -34,11 +34,11 @@ func (c *checker) intRule(l intLimit, wv, rv *int, report bool) bool {
 		return true
 	}
 	return c.fail(report, l.tight, c.path(l.kw), func() string {
-		dir := "at most"
+		dir, dirW := "at most", "up to"
 		if !l.upper {
-			dir = "at least"
+			dir, dirW = "at least", "as few as"
 		}
-		return fmt.Sprintf("the reader schema requires %s %d %s at %s, but the writer schema allows %d; set the reader schema's %q to %d", dir, *rv, l.what, c.here(l.kw), *wv, l.kw, *wv)
+		return fmt.Sprintf("the reader schema requires %s %d %s at %s, but the writer schema allows %s %d; set %q to %d in the reader schema", dir, *rv, l.what, c.here(l.kw), dirW, *wv, l.kw, *wv)
 	})
 }
 
@@ -67,7 +67,7 @@ func (c *checker) stringRules(w, r *jsc.Schema, report bool) bool {
 		}) && ok
 	}
 	return c.fail(report, RulePatternChanged, c.path("pattern"), func() string {
-		return fmt.Sprintf("the reader schema's pattern %q at %s is not the writer schema's %q, and patterns are compared as written; use the writer schema's pattern", r.Pattern.String(), c.here("pattern"), w.Pattern.String())
+		return fmt.Sprintf("the reader schema requires pattern %q at %s where the writer schema has %q, and patterns are compared as written; use the pattern of the writer schema", r.Pattern.String(), c.here("pattern"), w.Pattern.String())
 	}) && ok
 }
 
@@ -133,11 +133,32 @@ func covers(w, r *bound, upper, integersOnly bool) bool {
 	return cmp > 0 || cmp == 0 && (!r.excl || w.excl)
 }
 
-func (b *bound) String() string {
-	if b.excl {
-		return b.v.RatString() + " (exclusive)"
+// phrase describes the numbers a bound admits, e.g. "below 10" or "at least 0.5".
+func (b *bound) phrase(upper bool) string {
+	switch {
+	case upper && b.excl:
+		return "below " + ratText(b.v)
+	case upper:
+		return "at most " + ratText(b.v)
+	case b.excl:
+		return "above " + ratText(b.v)
 	}
-	return b.v.RatString()
+	return "at least " + ratText(b.v)
+}
+
+// ratText renders a number in decimal when it has a short exact decimal form (0.25), as a
+// fraction otherwise (1/3).
+func ratText(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	for prec := 1; prec <= 20; prec++ {
+		s := r.FloatString(prec)
+		if back, ok := new(big.Rat).SetString(s); ok && back.Cmp(r) == 0 {
+			return s
+		}
+	}
+	return r.RatString()
 }
 
 // numberRules compares the bounds and multipleOf. nums is the set of number types both sides
@@ -159,21 +180,17 @@ func (c *checker) boundRule(wb, rb *bound, upper, integersOnly bool, report bool
 	if rb == nil || wb != nil && covers(wb, rb, upper, integersOnly) {
 		return true
 	}
-	dir, dirW, fix := "at most", "up to", "raise"
-	if !upper {
-		dir, dirW, fix = "at least", "down to", "lower"
-	}
 	if wb == nil {
 		rule := map[string]string{"maximum": RuleMaximumAdded, "exclusiveMaximum": RuleExclusiveMaximumAdded,
 			"minimum": RuleMinimumAdded, "exclusiveMinimum": RuleExclusiveMinimumAdded}[rb.kw]
 		return c.fail(report, rule, c.path(rb.kw), func() string {
-			return fmt.Sprintf("the reader schema requires numbers %s %s at %s, but the writer schema has no such bound there; remove %q from the reader schema", dir, rb, c.here(rb.kw), rb.kw)
+			return fmt.Sprintf("the reader schema requires numbers %s at %s, but the writer schema has no such bound there; remove %q from the reader schema", rb.phrase(upper), c.here(rb.kw), rb.kw)
 		})
 	}
 	rule := map[string]string{"maximum": RuleMaximumDecreased, "exclusiveMaximum": RuleExclusiveMaximumDecreased,
 		"minimum": RuleMinimumIncreased, "exclusiveMinimum": RuleExclusiveMinimumIncreased}[rb.kw]
 	return c.fail(report, rule, c.path(rb.kw), func() string {
-		return fmt.Sprintf("the reader schema requires numbers %s %s at %s, but the writer schema allows numbers %s %s; %s the reader schema's bound to %s", dir, rb, c.here(rb.kw), dirW, wb, fix, wb)
+		return fmt.Sprintf("the reader schema requires numbers %s at %s, but the writer schema allows numbers %s; relax the bound in the reader schema to allow numbers %s", rb.phrase(upper), c.here(rb.kw), wb.phrase(upper), wb.phrase(upper))
 	})
 }
 
@@ -186,7 +203,7 @@ func (c *checker) multipleOf(wm, rm *big.Rat, integersOnly bool, report bool) bo
 			return true // every integer is a multiple of 1/n
 		}
 		return c.fail(report, RuleMultipleOfAdded, c.path("multipleOf"), func() string {
-			return fmt.Sprintf("the reader schema requires multiples of %s at %s, but the writer schema has no \"multipleOf\" there; remove it from the reader schema", rm.RatString(), c.here("multipleOf"))
+			return fmt.Sprintf("the reader schema requires multiples of %s at %s, but the writer schema has no \"multipleOf\" there; remove it from the reader schema", ratText(rm), c.here("multipleOf"))
 		})
 	}
 	if new(big.Rat).Quo(wm, rm).IsInt() {
@@ -197,6 +214,6 @@ func (c *checker) multipleOf(wm, rm *big.Rat, integersOnly bool, report bool) bo
 		rule = RuleMultipleOfExpanded
 	}
 	return c.fail(report, rule, c.path("multipleOf"), func() string {
-		return fmt.Sprintf("the reader schema requires multiples of %s at %s, but the writer schema allows any multiple of %s; make the reader schema's \"multipleOf\" a divisor of %s", rm.RatString(), c.here("multipleOf"), wm.RatString(), wm.RatString())
+		return fmt.Sprintf("the reader schema requires multiples of %s at %s, but the writer schema allows any multiple of %s; make \"multipleOf\" in the reader schema a divisor of %s", ratText(rm), c.here("multipleOf"), ratText(wm), ratText(wm))
 	})
 }
