@@ -151,6 +151,8 @@ func ruleCases() []ruleCase {
 		{name: "required property added to closed model", old: `{"properties":{"a":{"type":"string"}},"additionalProperties":false}`, new: `{"properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["b"],"additionalProperties":false}`,
 			back: []string{"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL /properties/b"}, fwd: []string{"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL /properties/b"},
 			lenient: true, lback: []string{"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL /properties/b"}},
+		{name: "required property with default added to closed model", old: `{"properties":{"a":{"type":"string"}},"additionalProperties":false}`, new: `{"properties":{"a":{"type":"string"},"b":{"type":"string","default":""}},"required":["b"],"additionalProperties":false}`,
+			fwd: []string{"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL /properties/b"}, lenient: true},
 		{name: "property with false removed from closed model", old: `{"properties":{"a":false},"additionalProperties":false}`, new: `{"additionalProperties":false}`},
 		{name: "property added to partially open model", old: `{"properties":{"a":{"type":"string"}},"additionalProperties":{"type":"string"}}`, new: `{"properties":{"a":{"type":"string"},"b":{"type":"number"}},"additionalProperties":{"type":"string"}}`,
 			back: []string{"PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL /properties/b"}, fwd: []string{"PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL /properties/b"},
