@@ -118,21 +118,20 @@ type checker struct {
 	stack  []int
 }
 
-// edge is a field of message from whose type (node to) is the same on both sides.
+// edge is a message-typed field (or map value) whose type, node to, is the same message on
+// both sides.
 type edge struct {
 	to     int
 	path   string
 	number protoreflect.FieldNumber
 	role   string // "" for the field itself, "value" for a map's value
-	wname  protoreflect.Name
-	rname  protoreflect.Name
 }
 
 // searchBudget bounds the node visits spent on telling whether a recursive reference only
 // reaches a break through its own message. Past it, such references are reported whenever a
 // break is reachable at all: that adds findings on fields of an already incompatible pair but
-// never changes a verdict, and keeps hostile schemas (thousands of mutually recursive
-// messages) linear.
+// never changes a verdict, and bounds the work on hostile schemas (thousands of mutually
+// recursive messages).
 const searchBudget = 1 << 20
 
 func (c *checker) emit(rule, path, msg string) {
@@ -516,8 +515,7 @@ func (c *checker) compareNamedTypes(p fieldPair) {
 		return
 	}
 	to := c.node(c.w.rel(p.w.Message()))
-	c.edges[c.cur] = append(c.edges[c.cur], edge{to: to, path: p.path, number: p.number, role: p.role,
-		wname: p.w.Name(), rname: p.r.Name()})
+	c.edges[c.cur] = append(c.edges[c.cur], edge{to: to, path: p.path, number: p.number, role: p.role})
 }
 
 // checkStructure reports FIELD_NAMED_TYPE_CHANGED on every field whose message type reaches a

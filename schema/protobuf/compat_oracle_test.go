@@ -19,37 +19,45 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
-// The decode oracle trusts no peer's verdict: for every pair the checker calls compatible, it
-// writes random messages of every writer message type with the writer's descriptor and reads
-// them with the reader's, through the real protobuf-go codec, in binary and in JSON form.
+// The decode oracle trusts no peer's verdict: for every pair the checker calls compatible (in
+// either direction), it writes random messages of every writer message type with the writer's
+// descriptor and reads them with the reader's, through protobuf-go, in binary and JSON form.
 //
 // Binary form: proto.Unmarshal into the reader's type of the same relative name must succeed,
-// and the result must equal what the protobuf encoding specification says a reader sees, as
-// computed here from the writer's values (model.read):
+// no writer value may be lost, and the result must equal what the encoding specification says
+// a reader sees, as computed here from the writer's values (model.read): each scalar is
+// encoded to its wire type and bits (encode) and decoded as the reader's kind (decode).
 //
 //   - fields are matched by number; writer fields the reader lacks are unknown fields (not
 //     compared), reader fields the writer lacks stay unset;
-//   - {int32, int64, uint32, uint64, bool, enum} share the varint: the writer's value is
-//     sign-extended to 64 bits and the reader truncates it as a C cast does (bool is "not
-//     zero"); {sint32, sint64} share the zigzag varint (a sint32 reader keeps the low 32 bits);
-//     {fixed32, sfixed32} and {fixed64, sfixed64} reinterpret the same bits; string and bytes
-//     are the same bytes;
-//   - a closed (proto2) enum reader drops numbers it does not declare into unknown fields;
+//   - a value whose wire type the reader's kind does not accept is kept as an unknown field:
+//     that is a loss;
+//   - integers (bool and enums included) are preserved when the writer's number fits the
+//     reader's type: the reader must hold the same number. A number that does not fit is
+//     truncated as a C cast does (the varint is sign-extended by the writer, a sint32 reader
+//     keeps the low 32 bits of the zigzag varint, fixed and sfixed reinterpret the bits), which
+//     is the documented semantics of the scalar groups and not a loss; any other change of the
+//     number (int32 read as sint32, say) is;
+//   - floats and doubles keep their bits; string and bytes keep their bytes;
+//   - a closed (proto2) enum reader moves numbers it does not declare to the unknown fields: a
+//     loss;
 //   - a singular reader of repeated data keeps the last element (scalars) or merges every
-//     element (messages); a repeated reader of singular data gets a list of one;
-//   - a oneof member that is set clears the other members of its reader oneof, and when the
-//     cleared member came from another writer field, data is lost: that counts as a failure;
+//     element (messages), as the specification says, and a repeated reader of singular data
+//     gets a list of one; a packed list read as a singular number is a loss;
+//   - a oneof member that is set clears the other members of its reader oneof: when the
+//     cleared member came from another writer field, that is a loss;
 //   - map entries whose keys collide after conversion (int64 keys read as int32) are not
 //     compared: which one wins depends on the writer's entry order.
 //
 // JSON form: protojson.Marshal with the writer type, then protojson.Unmarshal with the
 // reader's, with DiscardUnknown as a consumer of evolving data would, must succeed and give
-// the message the model computes for the binary form (unknown fields aside). JSON is name-based and spells
-// values differently (64-bit integers as strings, enums by name, bytes in base64), so several
-// changes Confluent accepts break it; jsonExceptions lists them, and the test checks that each
-// listed exception still shows.
+// the message the model computes for the binary form (unknown fields aside). JSON is
+// name-based and spells values by type (64-bit integers as strings, enums by name, bytes in
+// base64), so several changes Confluent accepts break it.
 //
-// Every value is compared exactly (floats by bits).
+// binaryExceptions and jsonExceptions list, with the reason, the compatible pairs that fail;
+// the test fails if a listed exception stops showing, so the lists stay exact. Values are
+// compared exactly (floats by bits).
 
 // oracleException documents why a pair the checker accepts does not round-trip, and proves it:
 // the oracle fails the test if the documented failure no longer happens.

@@ -45,7 +45,16 @@
 //
 // Adding, removing, renaming or renumbering fields, enum changes, and adding or removing
 // whole oneofs are compatible, as in Confluent. Extensions, services and options are not
-// compared.
+// compared. Two identical definitions are compatible without a walk.
+//
+// The rules are about the binary encoding, and even there a few changes they accept can lose
+// data (the package tests replay random messages through protobuf-go to show each one):
+// bytes that are not UTF-8 read as a proto3 string fail to parse; an int32 read as a closed
+// (proto2) enum drops numbers the enum does not declare; two oneofs merged into one keep only
+// one of their values; a string or bytes field that becomes required fails on data without it.
+// The JSON encoding matches fields by name and spells values by type, so renaming or
+// renumbering a field, narrowing an integer, or changing between string and bytes, enum and
+// integer, or singular and repeated breaks JSON consumers although Confluent accepts it.
 //
 // Paths are JSON-pointer-like versions of Confluent's: /Order/Item/3 is field 3 of the nested
 // message Order.Item, /Order/payment/3 field 3 of the oneof payment (when the field is in a
