@@ -4,6 +4,7 @@
 //	carta check ...         check a schema's compatibility, registering nothing
 //	carta register ...      check a schema locally, then register it
 //	carta diff ...          list what changed between two schemas, and what breaks
+//	carta validate ...      validate JSON documents against a schema
 //	carta init [DIR]        write a carta.yaml declaring the schema files found
 //	carta version           print the version
 //
@@ -41,7 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
-	case "check", "register", "diff", "init":
+	case "check", "register", "diff", "validate", "init":
 		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
@@ -65,6 +66,7 @@ Usage:
                         every schema of carta.yaml against a git ref (--against)
   carta register        check a schema file locally, then register it
   carta diff            list what changed between two schemas and what each change breaks
+  carta validate        validate JSON documents or JSON lines against a schema file
   carta init [DIR]      write a carta.yaml declaring the schema files found
   carta version         print the version
 

@@ -1,5 +1,5 @@
 // Package cli implements Carta's command-line tools for producers' CI: carta check, register,
-// diff, init and validate. Every command checks compatibility with the same engine the server
+// diff, validate and init. Every command checks compatibility with the same engine the server
 // runs (schema.Check with the server's format handlers), so a verdict in CI is the verdict the
 // registry gives.
 //
@@ -45,6 +45,7 @@ func Commands() []Command {
 		{"check", "check [flags] OLD NEW | --registry R --schema S --file F | --against REF", runCheck},
 		{"register", "register --registry R --schema S --file F [flags]", runRegister},
 		{"diff", "diff [flags] OLD NEW | --registry R --schema S V1 V2", runDiff},
+		{"validate", "validate --schema F [flags] DATA...", runValidate},
 		{"init", "init [--registry R] [--mode M] [--force] [DIR]", runInit},
 	}
 }
