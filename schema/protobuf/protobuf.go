@@ -126,6 +126,8 @@ type Schema struct {
 	file      protoreflect.FileDescriptor
 	canonical string
 	messages  []protoreflect.MessageDescriptor
+	// resolver is built on the first payload validation that needs it.
+	resolver typeResolver
 }
 
 var _ schema.Schema = (*Schema)(nil)

@@ -3,10 +3,8 @@ package protobuf
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -174,21 +172,11 @@ type typeResolver struct {
 	err   error
 }
 
-// resolvers maps a Schema to its typeResolver without keeping the Schema alive: the entry is
-// removed when the Schema is collected. Schema's fields belong to the parser, so the lazily
-// built resolver lives beside it rather than in it.
-var resolvers sync.Map // weak.Pointer[Schema] -> *typeResolver
-
 // types returns the resolver for google.protobuf.Any type URLs and extensions: the schema's
 // file and everything it imports, and nothing else, so validation does not depend on which
 // generated types happen to be linked into the program.
 func (s *Schema) types() (*dynamicpb.Types, error) {
-	key := weak.Make(s)
-	v, loaded := resolvers.LoadOrStore(key, &typeResolver{})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Schema]) { resolvers.Delete(k) }, key)
-	}
-	r := v.(*typeResolver)
+	r := &s.resolver
 	r.once.Do(func() {
 		files := new(protoregistry.Files)
 		if err := registerFile(files, s.file); err != nil {
