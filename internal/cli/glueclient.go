@@ -84,7 +84,9 @@ func (f *registryFlags) client(ctx context.Context, env *Env) (*glueClient, erro
 				o.MaxBackoff = maxBackoff
 			})
 		}),
-		config.WithHTTPClient(capturingClient{awshttp.NewBuildableClient().WithTimeout(httpTimeout)}),
+		// A BuildableClient, so that the chain can install AWS_CA_BUNDLE into it; it is wrapped
+		// for capture once loaded.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(httpTimeout)),
 	}
 	if f.region != "" {
 		opts = append(opts, config.WithRegion(f.region))
@@ -93,6 +95,7 @@ func (f *registryFlags) client(ctx context.Context, env *Env) (*glueClient, erro
 	if err != nil {
 		return nil, ioError(fmt.Errorf("loading the AWS configuration: %v", err))
 	}
+	cfg.HTTPClient = capturingClient{cfg.HTTPClient}
 	if cfg.Region == "" {
 		if endpoint == "" {
 			return nil, usageError("no AWS region: set AWS_REGION or pass --region")
