@@ -235,6 +235,7 @@ func TestEveryFormatIsCheckedAtRegistration(t *testing.T) {
 		v1, v2   string
 		wantRule string
 	}{
+		{schema.JSON, `{"type":"object","properties":{"a":{"type":"string"}}}`, `{"type":"object","properties":{"a":{"type":"integer"}}}`, "TYPE_CHANGED"},
 		{schema.Protobuf, "syntax = \"proto3\";\nmessage A { string a = 1; }\n", "syntax = \"proto3\";\nmessage A { int64 a = 1; }\n", "FIELD_SCALAR_KIND_CHANGED"},
 	} {
 		name := "s-" + string(tc.format)

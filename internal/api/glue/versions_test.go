@@ -135,6 +135,11 @@ func TestRegisterSchemaVersionChecksEveryFormat(t *testing.T) {
 		v1, v2, breaking string
 		rule             string
 	}{
+		{types.DataFormatJson,
+			`{"type":"object","properties":{"id":{"type":"string"}},"additionalProperties":false}`,
+			`{"type":"object","description":"a payment","properties":{"id":{"type":"string"}},"additionalProperties":false}`,
+			`{"type":"object","properties":{"id":{"type":"integer"}},"additionalProperties":false}`,
+			"TYPE_CHANGED"},
 		{types.DataFormatProtobuf,
 			"syntax = \"proto3\";\nmessage A { string id = 1; }\n",
 			"syntax = \"proto3\";\nmessage A { string id = 1; int64 n = 2; }\n",
