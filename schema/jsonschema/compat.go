@@ -43,17 +43,23 @@ func (Handler) CanReadWith(reader, writer schema.Schema, opts schema.CheckOption
 	return canRead(r, w, opts.Policy == schema.Lenient), nil
 }
 
-// canRead runs one check. The checker is built for this call only, so nothing it memoises
-// outlives it.
+// canRead runs one check.
 func canRead(r, w *Schema, lenient bool) []schema.Incompatibility {
+	found, _ := check(r, w, lenient)
+	return found
+}
+
+// check runs one check and also returns the number of steps it took. The checker is built for
+// this call only, so nothing it memoises outlives it.
+func check(r, w *Schema, lenient bool) ([]schema.Incompatibility, int) {
 	c := newChecker(lenient, &budget{left: maxSteps})
 	c.roots = &roots{schemas: []*Schema{w, r}}
 	c.visit(node{s: w.Compiled(), mask: tAll}, node{s: r.Compiled(), mask: tAll}, true)
 	if c.budget.exhausted {
 		return []schema.Incompatibility{{Rule: RuleCheckLimitExceeded, Path: "", Message: fmt.Sprintf(
-			"the reader schema and the writer schema are too large or combine too many alternatives to be compared within Carta's limit of %d steps, so the change cannot be shown to be safe; simplify their allOf/anyOf/oneOf lists or split the change into smaller ones", maxSteps)}}
+			"the reader schema and the writer schema are too large or combine too many alternatives to be compared within Carta's limit of %d steps, so the change cannot be shown to be safe; simplify their allOf/anyOf/oneOf lists or split the change into smaller ones", maxSteps)}}, maxSteps
 	}
-	return c.found
+	return c.found, maxSteps - c.budget.left
 }
 
 // Work bounds. The parser already bounds size and nesting; these bound what a pair of schemas
@@ -110,6 +116,7 @@ type checker struct {
 	lenient bool
 	memo    map[[2]node]*pairState
 	info    map[*jsc.Schema]*nodeInfo
+	slab    []nodeInfo // node information is allocated in blocks
 	roots   *roots
 	loc     []string
 	found   []schema.Incompatibility
@@ -117,7 +124,7 @@ type checker struct {
 }
 
 func newChecker(lenient bool, b *budget) *checker {
-	return &checker{lenient: lenient, memo: map[[2]node]*pairState{}, info: map[*jsc.Schema]*nodeInfo{}, budget: b}
+	return &checker{lenient: lenient, memo: map[[2]node]*pairState{}, info: make(map[*jsc.Schema]*nodeInfo, 64), budget: b}
 }
 
 // sub returns a checker for an explanation: it shares the node information, the documents
@@ -179,14 +186,22 @@ func (c *checker) child(w, r node, report bool, tok ...string) bool {
 	return ok
 }
 
-// visit compares one pair with memoisation.
-func (c *checker) visit(w, r node, report bool) bool {
+// charge spends n steps of the budget and reports whether any were left.
+func (c *checker) charge(n int) bool {
 	if c.budget.exhausted {
 		return false
 	}
-	c.budget.left--
+	c.budget.left -= n
 	if c.budget.left < 0 {
 		c.budget.exhausted = true
+		return false
+	}
+	return true
+}
+
+// visit compares one pair with memoisation.
+func (c *checker) visit(w, r node, report bool) bool {
+	if !c.charge(1) {
 		return false
 	}
 	w, r = c.deref(w), c.deref(r)

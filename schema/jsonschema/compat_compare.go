@@ -18,6 +18,9 @@ func (c *checker) writerValues(w, r node) (ok, done bool) {
 	if wi.values == nil || isSentinel(r.s) || r.mask != tAll {
 		return false, false
 	}
+	if !c.charge(len(wi.values.values)) {
+		return false, true
+	}
 	for _, v := range wi.values.values {
 		if typeOfValue(v)&w.mask == 0 {
 			continue
@@ -176,11 +179,11 @@ func (c *checker) values(w, r node, wi, ri *nodeInfo, rt typeSet, report bool) b
 	}
 	var missing []any
 	lost := c.effTypes(w) &^ rt
-	for _, v := range wv.values {
+	for i, v := range wv.values {
 		if t := typeOfValue(v); t&w.mask == 0 || t&lost != 0 {
 			continue // not written, or already reported as a type change
 		}
-		if !rv.has(v) {
+		if !rv.keys[wv.order[i]] {
 			missing = append(missing, v)
 		}
 	}
@@ -188,8 +191,8 @@ func (c *checker) values(w, r node, wi, ri *nodeInfo, rt typeSet, report bool) b
 		return true
 	}
 	rule := RuleEnumArrayNarrowed
-	for _, v := range rv.values {
-		if !wv.has(v) {
+	for _, k := range rv.order {
+		if !wv.keys[k] {
 			rule = RuleEnumArrayChanged
 			break
 		}

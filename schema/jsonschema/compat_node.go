@@ -262,7 +262,12 @@ func (c *checker) infoOf(s *jsc.Schema) *nodeInfo {
 	if i := c.info[s]; i != nil {
 		return i
 	}
-	i := &nodeInfo{own: typesOf(s.Types)}
+	if len(c.slab) == 0 {
+		c.slab = make([]nodeInfo, min(max(len(c.info), 16), 512))
+	}
+	i := &c.slab[0]
+	c.slab = c.slab[1:]
+	i.own = typesOf(s.Types)
 	c.info[s] = i
 	if s.Bool != nil {
 		i.isFalse = !*s.Bool
@@ -270,7 +275,7 @@ func (c *checker) infoOf(s *jsc.Schema) *nodeInfo {
 		i.leaf = true
 		return i
 	}
-	i.leaf = len(appendChildren(nil, s)) == 0
+	i.leaf = !hasChildren(s)
 	i.base = hasBase(s)
 	i.kinds[critAll], i.kinds[critAny], i.kinds[critOne] = len(s.AllOf) > 0, len(s.AnyOf) > 0, len(s.OneOf) > 0
 	i.ref = refOf(s)
@@ -354,6 +359,7 @@ func (c *checker) effTypesOf(s *jsc.Schema) typeSet {
 // valueSet is the set of values "enum" and "const" allow.
 type valueSet struct {
 	values []any
+	order  []string // the key of each value
 	keys   map[string]bool
 	types  typeSet
 }
@@ -382,6 +388,7 @@ func allowedValues(s *jsc.Schema) *valueSet {
 		}
 		vs.keys[k] = true
 		vs.values = append(vs.values, v)
+		vs.order = append(vs.order, k)
 		vs.types |= typeOfValue(v)
 	}
 	return vs
@@ -495,6 +502,16 @@ func (c *checker) canonical(s *jsc.Schema) string {
 	}
 	rs.canon[s] = str
 	return str
+}
+
+// hasChildren reports whether s refers to any subschema.
+func hasChildren(s *jsc.Schema) bool {
+	return s.Ref != nil || s.RecursiveRef != nil || s.DynamicRef != nil || s.Not != nil || s.If != nil ||
+		s.Then != nil || s.Else != nil || s.PropertyNames != nil || s.UnevaluatedProperties != nil ||
+		s.Contains != nil || s.Items2020 != nil || s.UnevaluatedItems != nil || s.ContentSchema != nil ||
+		s.AdditionalProperties != nil || s.Items != nil || s.AdditionalItems != nil ||
+		len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || len(s.PrefixItems) > 0 ||
+		len(s.Properties) > 0 || len(s.PatternProperties) > 0 || len(s.DependentSchemas) > 0 || len(s.Dependencies) > 0
 }
 
 // appendChildren appends every subschema s refers to.
