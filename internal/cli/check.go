@@ -24,7 +24,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	outFlag := fs.String("output", "text", "output `format`: text, json or github (workflow annotations)")
 	file := fs.String("file", "", "the new schema `file` (with --registry/--schema)")
 	against := fs.String("against", "", "git `ref` to check every schema of carta.yaml against (origin/main, a tag, a commit)")
-	configPath := fs.String("config", "carta.yaml", "the `file` declaring the schemas (with --against)")
+	configPath := fs.String("config", "carta.yaml", "the `file` declaring the schemas (with --against, or --file without --schema)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -52,9 +52,17 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		printReports(env.Stdout, out, false, reports)
-	case rf.used():
-		if rf.schema == "" || *file == "" {
-			return usageError("a check against a registry needs --schema and --file")
+	case rf.used() || *file != "":
+		if *file == "" {
+			return usageError("a check against a registry needs --file (and --schema, unless the file is declared in %s)", *configPath)
+		}
+		if rf.schema == "" {
+			// Registry and schema as declared in carta.yaml; its mode is not used here: the
+			// registry's own mode is what a registration meets.
+			var declaredMode schema.Mode
+			if err := declared(*configPath, *file, &rf, &format, &declaredMode); err != nil {
+				return err
+			}
 		}
 		if len(pos) > 0 {
 			return usageError("unexpected argument %q: the new schema is --file", pos[0])

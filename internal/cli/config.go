@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -152,3 +153,36 @@ const configHeader = `# carta.yaml: the schema files of this repository and wher
 # file: relative to this file; format: AVRO | JSON | PROTOBUF; mode: BACKWARD (default),
 # BACKWARD_ALL, FORWARD, FORWARD_ALL, FULL, FULL_ALL, NONE or DISABLED.
 `
+
+// declared finds file in the carta.yaml at configPath and fills the registry and schema of rf
+// (and format and mode, where still empty) from its entry. A command given --file without
+// --schema uses it, so a CI step needs only the file's path.
+func declared(configPath, file string, rf *registryFlags, format *schema.Format, mode *schema.Mode) error {
+	cfg, err := readConfig(configPath)
+	if err != nil {
+		return usageError("--file %s without --schema needs the schema declared in %s: %v", file, configPath, err)
+	}
+	want, err := filepath.Abs(file)
+	if err != nil {
+		return ioError(err)
+	}
+	dir := filepath.Dir(configPath)
+	for _, e := range cfg.Schemas {
+		got, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(e.File)))
+		if err != nil || got != want {
+			continue
+		}
+		if rf.registry == "" {
+			rf.registry = e.registryName()
+		}
+		rf.schema = e.schemaName()
+		if *format == "" {
+			*format = e.format()
+		}
+		if *mode == "" {
+			*mode = e.mode()
+		}
+		return nil
+	}
+	return usageError("%s is not declared in %s: pass --schema (and --registry), or declare it", file, configPath)
+}

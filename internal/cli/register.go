@@ -20,7 +20,7 @@ import (
 // so it was not sent.
 const statusNotRegistered = "NOT_REGISTERED"
 
-const registerSynopsis = `register --registry R --schema S --file F [--format F] [--compatibility M] [--create] [--metadata k=v ...] [--output O]`
+const registerSynopsis = `register [--registry R --schema S] --file F [--format F] [--compatibility M] [--create] [--metadata k=v ...] [--output O]`
 
 // registration is the outcome of `carta register`; its JSON form is the JSON output.
 type registration struct {
@@ -54,6 +54,7 @@ func runRegister(ctx context.Context, env *Env, args []string) error {
 	var metadata multiFlag
 	fs.Var(&metadata, "metadata", "`key=value` metadata for the registered version (repeatable)")
 	outFlag := fs.String("output", "text", "output `format`: text, json or github")
+	configPath := fs.String("config", "carta.yaml", "the `file` that declares --file's registry and schema when --schema is not given")
 	wait := fs.Duration("wait", 60*time.Second, "how long to wait for a PENDING version (AWS Glue checks asynchronously)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -62,8 +63,8 @@ func runRegister(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("unexpected argument %q: the schema file is --file", pos[0])
 	}
-	if rf.schema == "" || *file == "" {
-		return usageError("register needs --schema and --file; usage: carta %s", registerSynopsis)
+	if *file == "" {
+		return usageError("register needs --file (and --schema, unless the file is declared in %s); usage: carta %s", *configPath, registerSynopsis)
 	}
 	format, err := parseFormat(*formatFlag)
 	if err != nil {
@@ -72,6 +73,16 @@ func runRegister(ctx context.Context, env *Env, args []string) error {
 	compat, err := parseMode(*compatFlag)
 	if err != nil {
 		return err
+	}
+	compatFrom := "--compatibility"
+	if rf.schema == "" {
+		// Registry, schema, format and mode (for --create) as declared in carta.yaml.
+		if err := declared(*configPath, *file, &rf, &format, &compat); err != nil {
+			return err
+		}
+		if *compatFlag == "" {
+			compatFrom = "the mode in " + *configPath
+		}
 	}
 	out, err := parseOutput(*outFlag)
 	if err != nil {
@@ -106,7 +117,7 @@ func runRegister(ctx context.Context, env *Env, args []string) error {
 			return usageError("%s is a %s schema, not %s", rs, rs.Format, format)
 		}
 		if compat != "" && compat != rs.Mode {
-			fmt.Fprintf(env.Stderr, "carta register: note: %s has compatibility %s; --compatibility applies only to a schema made by --create\n", rs, rs.Mode)
+			fmt.Fprintf(env.Stderr, "carta register: note: %s has compatibility %s; %s (%s) applies only to a schema made by --create\n", rs, rs.Mode, compatFrom, compat)
 		}
 		if err := registerVersion(ctx, env, c, rs, reg, *file, def, *wait); err != nil {
 			return err
