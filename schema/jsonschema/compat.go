@@ -117,6 +117,7 @@ type checker struct {
 	memo    map[[2]node]*pairState
 	info    map[*jsc.Schema]*nodeInfo
 	slab    []nodeInfo // node information is allocated in blocks
+	merged  map[*jsc.Schema]*jsc.Schema
 	roots   *roots
 	loc     []string
 	found   []schema.Incompatibility

@@ -2,6 +2,8 @@ package jsonschema
 
 import (
 	"fmt"
+	"math/big"
+	"slices"
 	"strconv"
 
 	jsc "github.com/santhosh-tekuri/jsonschema/v6"
@@ -156,4 +158,158 @@ func (c *checker) unmatched(w node, wk criterion, wl []branch, matchW []int, r n
 		return fmt.Sprintf("%s: no remaining reader branch accepts writer branch %d (%s)%s; make a reader branch accept it", head, wb.index, c.here(wk.String(), strconv.Itoa(wb.index)), c.closest(node{wb.s, w.mask}, branches(r.s, rk), rk.String()))
 	}
 	return head + "; make each reader branch accept a different writer branch"
+}
+
+// mergedAllOf returns one schema that admits every value the writer allOf s admits (and
+// maybe more), built from its branches when each is plain: no combiners, "not", "if" or
+// reference. It lets a writer that composes an object from parts be read by a reader that
+// spells the object out. It returns nil when a branch is not plain. Taking each keyword from
+// one branch (and the union of the properties) can only admit more values than the allOf
+// does, which is the safe side for a writer.
+func (c *checker) mergedAllOf(s *jsc.Schema) *jsc.Schema {
+	if m, ok := c.merged[s]; ok {
+		return m
+	}
+	m := c.merge(s)
+	if c.merged == nil {
+		c.merged = map[*jsc.Schema]*jsc.Schema{}
+	}
+	c.merged[s] = m
+	return m
+}
+
+func (c *checker) merge(s *jsc.Schema) *jsc.Schema {
+	out := &jsc.Schema{DraftVersion: s.DraftVersion, Location: s.Location}
+	types := tAll
+	for _, b := range s.AllOf {
+		b = c.deref(node{b, tAll}).s
+		bi := c.infoOf(b)
+		switch {
+		case bi.isFalse:
+			return falseSchema
+		case bi.empty:
+			continue
+		case bi.hasCombiner() || b.Not != nil || b.If != nil || bi.ref != nil:
+			return nil
+		}
+		types &= bi.own
+		if out.Enum == nil && out.Const == nil {
+			out.Enum, out.Const = b.Enum, b.Const
+		}
+		out.MaxProperties = tighter(out.MaxProperties, b.MaxProperties, true)
+		out.MinProperties = tighter(out.MinProperties, b.MinProperties, false)
+		out.MaxItems = tighter(out.MaxItems, b.MaxItems, true)
+		out.MinItems = tighter(out.MinItems, b.MinItems, false)
+		out.MaxContains = tighter(out.MaxContains, b.MaxContains, true)
+		out.MinContains = tighter(out.MinContains, b.MinContains, false)
+		out.MaxLength = tighter(out.MaxLength, b.MaxLength, true)
+		out.MinLength = tighter(out.MinLength, b.MinLength, false)
+		for _, r := range b.Required {
+			if !slices.Contains(out.Required, r) {
+				out.Required = append(out.Required, r)
+			}
+		}
+		out.Properties = unionMap(out.Properties, b.Properties)
+		out.DependentSchemas = unionMap(out.DependentSchemas, b.DependentSchemas)
+		out.DependentRequired = unionMap(out.DependentRequired, b.DependentRequired)
+		out.Dependencies = unionMap(out.Dependencies, b.Dependencies)
+		for re, ps := range b.PatternProperties {
+			if out.PatternProperties == nil {
+				out.PatternProperties = map[jsc.Regexp]*jsc.Schema{}
+			}
+			out.PatternProperties[re] = ps
+		}
+		first(&out.PropertyNames, b.PropertyNames)
+		first(&out.UnevaluatedProperties, b.UnevaluatedProperties)
+		first(&out.UnevaluatedItems, b.UnevaluatedItems)
+		first(&out.Contains, b.Contains)
+		out.Maximum = tighterRat(out.Maximum, b.Maximum, true)
+		out.Minimum = tighterRat(out.Minimum, b.Minimum, false)
+		out.ExclusiveMaximum = tighterRat(out.ExclusiveMaximum, b.ExclusiveMaximum, true)
+		out.ExclusiveMinimum = tighterRat(out.ExclusiveMinimum, b.ExclusiveMinimum, false)
+		first(&out.MultipleOf, b.MultipleOf)
+		if out.Pattern == nil {
+			out.Pattern = b.Pattern
+		}
+		if out.AdditionalProperties == nil {
+			out.AdditionalProperties = b.AdditionalProperties
+		}
+		if out.Items == nil && out.PrefixItems == nil && out.Items2020 == nil {
+			// A tuple and what follows it belong together.
+			out.Items, out.AdditionalItems, out.PrefixItems, out.Items2020 = b.Items, b.AdditionalItems, b.PrefixItems, b.Items2020
+		}
+		out.UniqueItems = out.UniqueItems || b.UniqueItems
+	}
+	if types != tAll {
+		out.Types = jscTypes(types)
+	}
+	return out
+}
+
+func first[T any](dst **T, v *T) {
+	if *dst == nil {
+		*dst = v
+	}
+}
+
+// tighter keeps the tighter of two optional limits.
+func tighter(a, b *int, upper bool) *int {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case upper == (*b < *a):
+		return b
+	}
+	return a
+}
+
+// tighterRat keeps the tighter of two optional numeric bounds.
+func tighterRat(a, b *big.Rat, upper bool) *big.Rat {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case upper == (b.Cmp(a) < 0):
+		return b
+	}
+	return a
+}
+
+// unionMap adds the entries of b that a lacks.
+func unionMap[V any](a, b map[string]V) map[string]V {
+	if len(b) == 0 {
+		return a
+	}
+	if a == nil {
+		a = make(map[string]V, len(b))
+	}
+	for k, v := range b {
+		if _, ok := a[k]; !ok {
+			a[k] = v
+		}
+	}
+	return a
+}
+
+// jscTypes converts a type set back into the compiler's form.
+func jscTypes(ts typeSet) *jsc.Types {
+	var t jsc.Types
+	for _, tn := range []struct {
+		t    typeSet
+		name string
+	}{{tNull, "null"}, {tBool, "boolean"}, {tObject, "object"}, {tArray, "array"}, {tString, "string"}} {
+		if ts&tn.t != 0 {
+			t.Add(tn.name)
+		}
+	}
+	switch {
+	case ts&tFloat != 0:
+		t.Add("number")
+	case ts&tInteger != 0:
+		t.Add("integer")
+	}
+	return &t
 }

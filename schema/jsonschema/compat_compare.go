@@ -44,8 +44,9 @@ func accepts(s *jsc.Schema, v any) (ok bool) {
 
 // writerCombined handles a writer that is nothing but one allOf, anyOf or oneOf, read by a
 // reader without any: a single branch is compared directly; each branch of an anyOf/oneOf
-// must be readable; an allOf is readable when one of its branches is. When done is false the
-// pair is compared keyword by keyword instead.
+// must be readable; an allOf is readable when the merge of its plain branches is, or one of
+// its branches is. When done is false the pair is compared keyword by keyword
+// instead.
 func (c *checker) writerCombined(w, r node, wi *nodeInfo, report bool) (ok, done bool) {
 	list := branches(w.s, wi.pureKind)
 	tok := wi.pureKind.String()
@@ -53,10 +54,23 @@ func (c *checker) writerCombined(w, r node, wi *nodeInfo, report bool) (ok, done
 		return c.child(node{list[0], w.mask}, r, report, tok, "0"), true
 	}
 	if wi.pureKind == critAll {
-		for _, b := range list {
-			if c.visit(node{b, w.mask}, r, false) {
-				return true, true
+		// The merge of the branches keeps what each says about every property. A single
+		// branch that reads well is enough too (the allOf admits less than it does), except
+		// under LENIENT when a merge exists: a branch silent about a property would then pass
+		// as "added to an open model" what another branch types differently.
+		m := c.mergedAllOf(w.s)
+		if m != nil && c.visit(node{m, w.mask}, r, false) {
+			return true, true
+		}
+		if m == nil || !c.lenient {
+			for _, b := range list {
+				if c.visit(node{b, w.mask}, r, false) {
+					return true, true
+				}
 			}
+		}
+		if m != nil {
+			return c.visit(node{m, w.mask}, r, report), true
 		}
 		return false, false
 	}

@@ -147,6 +147,10 @@ func (m contentModel) cover(name string) (covers []*jsc.Schema, closed bool) {
 		covers = append(covers, m.addl)
 	case m.uneval != nil:
 		covers = append(covers, m.uneval)
+	default:
+		// Only patternProperties make the model partially open, and none matches: the name
+		// may carry any value. (Confluent finds no covering schema here and checks nothing.)
+		covers = append(covers, trueSchema)
 	}
 	return covers, closed
 }
