@@ -275,6 +275,15 @@ func runCheckEngine(format schema.Format, mode schema.Mode, candidate schema.Sch
 	return found, nil
 }
 
+// errNoChecker marks a check that could not run because the format has no checker.
+var errNoChecker = errors.New("no compatibility checker")
+
 func errCheckUnsupported(format schema.Format) error {
-	return &failure{code: ExitError, err: fmt.Errorf("cannot check %s schemas yet: Carta's %s compatibility checker is not available in this build, so no verdict was given", format, format)}
+	return &failure{code: ExitError, err: fmt.Errorf("cannot check %s schemas yet: Carta's %s compatibility checker is not available in this build, so no verdict was given%w", format, format, noChecker{})}
 }
+
+// noChecker lets errors.Is find errNoChecker in a message that does not show it.
+type noChecker struct{}
+
+func (noChecker) Error() string        { return "" }
+func (noChecker) Is(target error) bool { return target == errNoChecker }

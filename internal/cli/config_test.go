@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -71,5 +72,15 @@ func TestGitHubEscaping(t *testing.T) {
 	}
 	if got := ghProp("a:b,c%"); got != "a%3Ab%2Cc%25" {
 		t.Errorf("ghProp = %q", got)
+	}
+}
+
+func TestCheckUnsupportedIsExit2(t *testing.T) {
+	err := errCheckUnsupported(schema.JSON)
+	if !errors.Is(err, errNoChecker) || exitCode(err) != ExitError {
+		t.Fatalf("errCheckUnsupported: Is=%v exit=%d", errors.Is(err, errNoChecker), exitCode(err))
+	}
+	if want := "cannot check JSON schemas yet: Carta's JSON compatibility checker is not available in this build, so no verdict was given"; err.Error() != want {
+		t.Errorf("message %q", err.Error())
 	}
 }

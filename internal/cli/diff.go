@@ -181,10 +181,9 @@ func diffDefinitions(oldName, newName string, format schema.Format, oldDef, newD
 	hist := []schema.Versioned{{Schema: old}}
 	backward, err := runCheckEngine(format, schema.Backward, new, hist)
 	checked := true
-	var f *failure
-	if errors.As(err, &f) && strings.HasPrefix(f.Error(), "cannot check") {
+	if errors.Is(err, errNoChecker) {
 		checked = false
-		res.Note = f.Error()
+		res.Note = err.Error()
 	} else if err != nil {
 		return nil, err
 	}

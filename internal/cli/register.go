@@ -139,9 +139,8 @@ func runRegister(ctx context.Context, env *Env, args []string) error {
 // registerVersion checks def locally against rs, then registers it and fills reg.
 func registerVersion(ctx context.Context, env *Env, c *glueClient, rs *remoteSchema, reg *registration, file, def string, wait time.Duration) error {
 	local, err := checkAgainstRegistry(ctx, c, rs, file, def, rs.Mode)
-	var f *failure
 	switch {
-	case errors.As(err, &f) && f.code == ExitError && strings.HasPrefix(f.err.Error(), "cannot check"):
+	case errors.Is(err, errNoChecker):
 		// The registry may well be able to (AWS Glue checks every format): let it decide.
 		fmt.Fprintf(env.Stderr, "carta register: note: %s; the registry's verdict decides\n", err)
 		local = nil
