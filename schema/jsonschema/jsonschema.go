@@ -17,8 +17,87 @@
 // document at all, so a reference to another document is an error, never a fetch. "format"
 // is an annotation, never an assertion, in every draft.
 //
-// Handler.CanRead and Handler.CanReadWith check compatibility with Confluent Schema
-// Registry's JSON Schema rules; see the Compatibility section below.
+// # Compatibility
+//
+// Handler.CanRead(reader, writer) reports every incompatibility that stops reader from
+// reading data written with writer; Handler.CanReadWith also takes a schema.CheckOptions
+// whose Policy is STRICT (the default) or LENIENT. The rules are Confluent Schema Registry's
+// (its SchemaDiff with the writer as the original and the reader as the update), each finding
+// is named by Confluent's Difference type (see Rules for the list, and the few names that are
+// Carta's own), only incompatible differences are reported, and every one of them is
+// reported, in a deterministic walk order. A Path is a JSON pointer of the place, e.g.
+// /properties/email/maxLength, with references followed as if their targets were written in
+// place.
+//
+//   - Types: the reader must accept every type the writer allows (TYPE_CHANGED); integer to
+//     number widens, number to integer is TYPE_NARROWED; a "type" list is a set, so it may
+//     grow. A schema without "type" accepts every type; the writer's types are narrowed by
+//     its enum, const and combined schemas. {} and true read anything, and anything reads a
+//     writer false.
+//   - Bounds may be relaxed or removed, not added or tightened: maxLength, minLength,
+//     maximum, minimum, exclusiveMaximum, exclusiveMinimum (compared as effective bounds, so
+//     draft-04's boolean form and the later numeric one agree, and integers are compared as
+//     integers), multipleOf (the reader's must divide the writer's), maxItems, minItems,
+//     maxContains, minContains, maxProperties, minProperties and uniqueItems. A pattern may be
+//     removed, not added or changed; patterns are compared as written.
+//   - enum and const: the reader must allow every value the writer allows; values compare as
+//     JSON values (1 equals 1.0). A writer that lists its values is compatible as soon as
+//     the reader validates each of them.
+//   - required: a name the reader requires and the writer does not is REQUIRED_ATTRIBUTE_ADDED
+//     unless the reader's schema for it has a "default" (Confluent's policy: validators do not
+//     apply defaults, so such data still fails a validating reader).
+//   - Content models. An object schema is open (additionalProperties absent or true, no
+//     patternProperties, unevaluatedProperties absent or true), closed (additionalProperties
+//     false) or partially open. A property the reader adds to the writer's open model is
+//     incompatible unless its schema is {} (data may already carry the name with any value);
+//     added to a closed model it is fine unless required without a default; in a partially
+//     open one its schema must accept what the writer allowed for the name. A property the
+//     reader removes must be allowed by the reader's open model or its patternProperties or
+//     additionalProperties schema. additionalProperties and unevaluatedProperties may widen,
+//     not narrow. patternProperties entries are compared pattern by pattern, propertyNames as
+//     a string schema.
+//   - dependencies, dependentRequired and dependentSchemas: removing is fine, adding or
+//     extending a list is not, schemas are compared.
+//   - Arrays: the schema of every item, tuples (items arrays up to 2019-09, prefixItems in
+//     2020-12, which compare with each other) with the same open, closed and partially open
+//     rules as objects, additionalItems (or 2020-12's items after prefixItems),
+//     unevaluatedItems and contains.
+//   - allOf, anyOf and oneOf: the criterion may change only towards anyOf (or from a single
+//     branch); an allOf may lose branches, an anyOf or oneOf gain them; and a maximum
+//     bipartite matching of compatible branch pairs must cover the shorter list (duplicate
+//     branches collapse). A plain writer is read by an anyOf/oneOf with a branch that reads
+//     it, or by an allOf whose every branch does; an anyOf/oneOf writer is read by a plain
+//     reader that reads every branch; an allOf writer is read through the merge of its
+//     branches, or through any one of them.
+//   - not: the reader's "not" must exclude no more than the writer's. if/then/else: the "if"
+//     must stay the same (CONDITION_CHANGED) and then and else are compared.
+//   - References ($ref to definitions, $defs, $id and anchors, and $recursiveRef and
+//     $dynamicRef taken statically) are followed. Each pair of schemas is compared once per
+//     check: a pair met again while it is being compared counts as compatible (this ends
+//     recursion), and its findings are reported at the first place it is met.
+//
+// Drafts 4, 6, 7, 2019-09 and 2020-12 may be mixed. The work is bounded: a check compares at
+// most 200,000 schema pairs (a value of a listed enum counts as one), large allOf/anyOf/oneOf
+// lists only pair identical branches and branches at the same index, and a check that would
+// go further fails with CHECK_LIMIT_EXCEEDED rather than run on.
+//
+// LENIENT accepts what Confluent's LENIENT policy accepts, for consumers that ignore unknown
+// properties: properties added to an open model (optional, or required with a default),
+// properties removed from a closed one, a model closed or its additionalProperties or
+// unevaluatedProperties narrowed, and properties not covered by a partially open model, added
+// or removed (see LenientRules).
+//
+// Where Carta departs from Confluent, it is on purpose and towards what a validator does:
+// required names that no property declares count; patternProperties, propertyNames, contains
+// and if/then/else are compared (Confluent ignores them); bounds are compared as effective
+// bounds ("exclusiveMinimum": 10 to "minimum": 10 relaxes, where Confluent sees
+// MINIMUM_ADDED); a schema without "type" accepts every type, so adding "type" is
+// TYPE_CHANGED (Confluent infers the type from the other keywords); additionalItems without an
+// items array has no effect and is ignored; and format, contentEncoding and contentMediaType
+// are annotations. Like Confluent, Carta treats oneOf as anyOf: adding a oneOf branch is
+// compatible although a value may then match two branches. Against Apicurio's and Karapace's
+// own test data the checker disagrees only where their verdicts contradict these rules; the
+// package tests list each such row with its reason.
 package jsonschema
 
 import (
