@@ -98,6 +98,7 @@ type contentModel struct {
 	permits bool          // additionalProperties is not false
 	addl    *jsc.Schema   // the additionalProperties schema, when it constrains without being false
 	uneval  *jsc.Schema   // unevaluatedProperties, when it constrains (false included)
+	unevalF bool          // unevaluatedProperties is false
 	pats    []patternProp // patternProperties, sorted by pattern
 }
 
@@ -120,7 +121,7 @@ func (c *checker) contentModelOf(s *jsc.Schema) contentModel {
 		}
 	}
 	if u := s.UnevaluatedProperties; u != nil && !c.isEmptySchema(u) {
-		m.uneval = u
+		m.uneval, m.unevalF = u, c.isFalseSchema(u)
 	}
 	for re, sch := range s.PatternProperties {
 		m.pats = append(m.pats, patternProp{re, sch})
@@ -145,6 +146,8 @@ func (m contentModel) cover(name string) (covers []*jsc.Schema, closed bool) {
 		closed = true
 	case m.addl != nil:
 		covers = append(covers, m.addl)
+	case m.unevalF:
+		closed = true
 	case m.uneval != nil:
 		covers = append(covers, m.uneval)
 	default:

@@ -167,6 +167,8 @@ func ruleCases() []ruleCase {
 			back: []string{"TYPE_CHANGED /additionalProperties"}, fwd: []string{"TYPE_CHANGED /additionalProperties"}},
 		{name: "unevaluatedProperties removed", old: `{` + d2020 + `"properties":{"a":{}}}`, new: `{` + d2020 + `"properties":{"a":{}},"unevaluatedProperties":false}`,
 			back: []string{"UNEVALUATED_PROPERTIES_REMOVED /unevaluatedProperties"}, lenient: true},
+		{name: "property removed under unevaluatedProperties false", old: `{` + d2020 + `"properties":{"a":{},"b":{"type":"string"}},"unevaluatedProperties":false}`, new: `{` + d2020 + `"properties":{"a":{}},"unevaluatedProperties":false}`,
+			back: []string{"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL /properties/b"}, lenient: true},
 		{name: "unevaluatedProperties narrowed", old: `{` + d2019 + `"type":"object"}`, new: `{` + d2019 + `"type":"object","unevaluatedProperties":{"type":"string"}}`,
 			back: []string{"UNEVALUATED_PROPERTIES_NARROWED /unevaluatedProperties"}, lenient: true},
 		{name: "patternProperties added", old: `{"type":"object"}`, new: `{"type":"object","patternProperties":{"^x_":{"type":"string"}}}`,
