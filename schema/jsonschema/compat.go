@@ -18,11 +18,11 @@ func (h Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility
 }
 
 // CanReadWith reports every incompatibility that stops reader from reading data written with
-// writer, applying opts.Policy (STRICT when empty; LENIENT accepts the content-model changes
-// listed in the package documentation). Only incompatible differences are reported, in a
-// deterministic walk order, each with a Confluent Difference type as its Rule and a JSON
-// pointer of the place as its Path. Both arguments must be *Schema values returned by Parse;
-// anything else, or an unknown policy, is an error.
+// writer, applying opts.Policy: LENIENT accepts the content-model changes listed in the
+// package documentation, and any other value (STRICT, or empty) applies every rule. Only
+// incompatible differences are reported, in a deterministic walk order, each with a
+// Confluent Difference type as its Rule and a JSON pointer of the place as its Path. Both
+// arguments must be *Schema values returned by Parse; anything else is an error.
 func (Handler) CanReadWith(reader, writer schema.Schema, opts schema.CheckOptions) ([]schema.Incompatibility, error) {
 	r, ok := reader.(*Schema)
 	if !ok || r == nil {
@@ -31,9 +31,6 @@ func (Handler) CanReadWith(reader, writer schema.Schema, opts schema.CheckOption
 	w, ok := writer.(*Schema)
 	if !ok || w == nil {
 		return nil, fmt.Errorf("jsonschema: the writer is not a JSON schema (got %T)", writer)
-	}
-	if !opts.Policy.Valid() {
-		return nil, fmt.Errorf("jsonschema: unknown compatibility policy %q", opts.Policy)
 	}
 	if r.Canonical() == w.Canonical() {
 		// Identical definitions read each other's data whatever the rules say; this also

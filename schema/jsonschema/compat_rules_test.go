@@ -498,3 +498,35 @@ func compareGolden(t *testing.T, path, got string) {
 		}
 	}
 }
+
+// otherSchema is a schema of another format.
+type otherSchema struct{}
+
+func (otherSchema) Format() schema.Format { return schema.Avro }
+func (otherSchema) Canonical() string     { return `"string"` }
+
+// TestCanReadArguments checks the errors: only arguments that are not JSON schemas fail.
+func TestCanReadArguments(t *testing.T) {
+	h := jsonschema.Handler{}
+	var _ schema.OptionsChecker = h
+	s := mustParse(t, `{"type":"string"}`)
+	for _, tc := range []struct {
+		name           string
+		reader, writer schema.Schema
+	}{
+		{"reader of another format", otherSchema{}, s},
+		{"writer of another format", s, otherSchema{}},
+		{"nil reader", nil, s},
+		{"nil *Schema writer", s, (*jsonschema.Schema)(nil)},
+	} {
+		if _, err := h.CanRead(tc.reader, tc.writer); err == nil {
+			t.Errorf("%s: CanRead succeeded, want an error", tc.name)
+		}
+	}
+	for _, p := range []schema.Policy{"", schema.Strict, schema.Lenient, "SOMETHING"} {
+		found, err := h.CanReadWith(s, s, schema.CheckOptions{Policy: p})
+		if err != nil || found != nil {
+			t.Errorf("CanReadWith(s, s, %q) = %v, %v; want nil, nil", p, found, err)
+		}
+	}
+}
