@@ -350,7 +350,13 @@ func TestOracleInstances(t *testing.T) {
 			break
 		}
 	}
-	for id, reason := range oracleExceptions {
+	ids := make([]string, 0, len(oracleExceptions))
+	for id := range oracleExceptions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		reason := oracleExceptions[id]
 		if broken[id] {
 			t.Logf("oracle: exception %s: %s", id, reason)
 		} else {
