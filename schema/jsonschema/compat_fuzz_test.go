@@ -16,7 +16,7 @@ import (
 // shortcut for identical definitions), so it exercises every rule on equal inputs.
 func FuzzCanRead(f *testing.F) {
 	for _, file := range []string{"jsonschema-apicurio.jsonl", "jsonschema-karapace.jsonl"} {
-		path := filepath.Join("..", "..", "..", "shared", "compat-vectors", file)
+		path := filepath.Join("..", "..", "testdata", "compat-vectors", file)
 		fh, err := os.Open(path)
 		if err != nil {
 			f.Fatalf("cannot read the seed vectors %s: %v", path, err)

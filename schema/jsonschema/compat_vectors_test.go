@@ -13,8 +13,8 @@ import (
 	"github.com/cartaschema/carta/schema/jsonschema"
 )
 
-// vectorsDir holds the shared compatibility vectors, relative to this package's directory.
-const vectorsDir = "../../../shared/compat-vectors"
+// vectorsDir holds the compatibility vectors kept in the repository, relative to this package.
+const vectorsDir = "../../testdata/compat-vectors"
 
 // vector is one row of a compat-vectors JSONL file.
 type vector struct {
