@@ -127,6 +127,8 @@ type Schema struct {
 	draft     Draft
 	canonical string
 	compiled  *jsc.Schema
+	// asserter is the second compilation, with format assertions on, built on first use.
+	asserter formatAsserter
 }
 
 var _ schema.Schema = (*Schema)(nil)

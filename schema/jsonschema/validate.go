@@ -7,13 +7,11 @@ import (
 	"io"
 	"net/url"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
-	"weak"
 
 	"github.com/cartaschema/carta/schema"
 	jsc "github.com/santhosh-tekuri/jsonschema/v6"
@@ -395,20 +393,10 @@ type formatAsserter struct {
 	err      error
 }
 
-// asserters maps a Schema to its formatAsserter without keeping the Schema alive: the
-// entry is removed when the Schema is collected. Schema's fields belong to the parser, so
-// the lazily built compilation lives beside it rather than in it.
-var asserters sync.Map // weak.Pointer[Schema] -> *formatAsserter
-
 // formatAsserting returns the schema compiled with format assertions on, compiling it on
 // first use.
 func (s *Schema) formatAsserting() (*jsc.Schema, error) {
-	key := weak.Make(s)
-	v, loaded := asserters.LoadOrStore(key, &formatAsserter{})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Schema]) { asserters.Delete(k) }, key)
-	}
-	fa := v.(*formatAsserter)
+	fa := &s.asserter
 	fa.once.Do(func() { fa.compiled, fa.err = compileAsserting(s.doc, s.draft) })
 	return fa.compiled, fa.err
 }
