@@ -85,6 +85,10 @@ func newEnvWith(t testing.TB, o options) *env {
 		BaseEndpoint:     aws.String(srv.URL),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDCARTATEST", "secret", ""),
 		RetryMaxAttempts: 1,
+		// A fresh connection per request: once, under a fully loaded machine, a reused
+		// keep-alive connection was found closed while the SDK read a 200 response. Without
+		// retries (set above, so every error surfaces) that made a test flaky.
+		HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
 	})
 	return &env{db: db, svc: svc, handler: h, srv: srv, client: client}
 }
