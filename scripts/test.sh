@@ -60,6 +60,6 @@ go vet ./...
 log "go test -count=1 -timeout 15m ./..."
 go test -count=1 -timeout 15m ./...
 # The compatibility vectors of the peers: pass rates per file and every documented divergence.
-log "compatibility vectors (shared/compat-vectors): pass rates and divergences"
+log "compatibility vectors (testdata/compat-vectors): pass rates and divergences"
 go test -count=1 -run '^TestVectors' -v ./schema/... | sed -n 's/^ *[a-z_]*_test\.go:[0-9]*: vectors: /  /p' | grep .
 log "all tests passed"
