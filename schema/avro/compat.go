@@ -33,21 +33,6 @@ const (
 	RuleReaderFieldAmbiguousAlias = "READER_FIELD_AMBIGUOUS_ALIAS"
 )
 
-// verdict is the memoised state of one (reader, writer) pair.
-type verdict uint8
-
-const (
-	unknown verdict = iota
-	inProgress
-	compatible
-	incompatible
-)
-
-type pairState struct {
-	verdict  verdict
-	reported bool // findings of this pair were emitted (or are being emitted)
-}
-
 // checker walks a reader and a writer schema together, as Apache Avro Java's
 // ReaderWriterCompatibilityChecker does. A checker serves one CanRead call: its memo is keyed
 // on node identity and is never shared, so no verdict ever leaks from one check to another.
@@ -62,7 +47,7 @@ type pairState struct {
 // the findings of a pair are emitted once, at the first location where it was reported. (Java
 // repeats a memoised pair's findings, with the first location, each time the pair recurs.)
 type checker struct {
-	memo    map[[2]*node]*pairState
+	memo    schema.PairMemo[[2]*node]
 	loc     []string
 	wunion  []bool // wunion[i]: loc[i] is a writer-union branch index
 	found   []schema.Incompatibility
@@ -83,7 +68,7 @@ type explanation struct {
 }
 
 func newChecker(explain bool) *checker {
-	return &checker{memo: map[[2]*node]*pairState{}, fields: map[*node]map[string]*field{}, explain: explain,
+	return &checker{fields: map[*node]map[string]*field{}, explain: explain,
 		explained: map[[2]*node]*explanation{}}
 }
 
@@ -139,35 +124,7 @@ func (c *checker) visit(r, w *node, report bool) bool {
 	if !r.kind.named() && !w.kind.named() {
 		return c.compute(r, w, report)
 	}
-	key := [2]*node{r, w}
-	st := c.memo[key]
-	if st == nil {
-		st = &pairState{}
-		c.memo[key] = st
-	}
-	if report {
-		if st.reported {
-			return st.verdict != incompatible
-		}
-		st.reported = true
-		if st.verdict == unknown {
-			st.verdict = inProgress
-		}
-	} else {
-		switch st.verdict {
-		case compatible, inProgress:
-			return true
-		case incompatible:
-			return false
-		}
-		st.verdict = inProgress
-	}
-	ok := c.compute(r, w, report)
-	st.verdict = incompatible
-	if ok {
-		st.verdict = compatible
-	}
-	return ok
+	return c.memo.Visit([2]*node{r, w}, report, func(report bool) bool { return c.compute(r, w, report) })
 }
 
 // compute applies the resolution rules to one pair (Apache's calculateCompatibility).

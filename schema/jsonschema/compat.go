@@ -86,20 +86,6 @@ type node struct {
 	mask typeSet
 }
 
-type verdict uint8
-
-const (
-	unknown verdict = iota
-	inProgress
-	compatible
-	incompatible
-)
-
-type pairState struct {
-	verdict  verdict
-	reported bool
-}
-
 // checker walks a writer and a reader schema together, in Confluent's orientation: the writer
 // is SchemaDiff's "original", the reader its "update". It serves one CanRead call.
 //
@@ -111,7 +97,7 @@ type pairState struct {
 // at the first place it is met.
 type checker struct {
 	lenient bool
-	memo    map[[2]node]*pairState
+	memo    schema.PairMemo[[2]node]
 	info    map[*jsc.Schema]*nodeInfo
 	slab    []nodeInfo // node information is allocated in blocks
 	merged  map[*jsc.Schema]*jsc.Schema
@@ -122,7 +108,7 @@ type checker struct {
 }
 
 func newChecker(lenient bool, b *budget) *checker {
-	return &checker{lenient: lenient, memo: map[[2]node]*pairState{}, info: make(map[*jsc.Schema]*nodeInfo, 64), budget: b}
+	return &checker{lenient: lenient, info: make(map[*jsc.Schema]*nodeInfo, 64), budget: b}
 }
 
 // sub returns a checker for an explanation: it shares the node information, the documents
@@ -211,35 +197,7 @@ func (c *checker) visit(w, r node, report bool) bool {
 		// remembering the result.
 		return c.compute(w, r, report)
 	}
-	key := [2]node{w, r}
-	st := c.memo[key]
-	if st == nil {
-		st = &pairState{}
-		c.memo[key] = st
-	}
-	if report {
-		if st.reported {
-			return st.verdict != incompatible
-		}
-		st.reported = true
-		if st.verdict == unknown {
-			st.verdict = inProgress
-		}
-	} else {
-		switch st.verdict {
-		case compatible, inProgress:
-			return true
-		case incompatible:
-			return false
-		}
-		st.verdict = inProgress
-	}
-	ok := c.compute(w, r, report)
-	st.verdict = incompatible
-	if ok {
-		st.verdict = compatible
-	}
-	return ok
+	return c.memo.Visit([2]node{w, r}, report, func(report bool) bool { return c.compute(w, r, report) })
 }
 
 // explain runs a fresh report-mode comparison of one pair, located at the current location
