@@ -20,15 +20,7 @@ type CheckResult struct {
 // registering anything (a dry run for CI and for compatibility endpoints). A schema in
 // DISABLED mode answers with CodeInvalid, as a registration would.
 func (s *Service) CheckVersion(ctx context.Context, ref SchemaRef, definition string) (*CheckResult, error) {
-	var sc *Schema
-	if err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		sc, err = s.getSchema(ctx, tx, ref)
-		return err
-	}); err != nil {
-		return nil, s.fault(ctx, "CheckVersion", err)
-	}
-	parsed, err := s.parse(sc.Format, definition)
+	sc, parsed, err := s.candidate(ctx, "CheckVersion", ref, definition)
 	if err != nil {
 		return nil, err
 	}

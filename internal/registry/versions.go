@@ -68,15 +68,7 @@ type RegisterResult struct {
 // Version.Reasons), unless the service rejects incompatible versions, in which case it fails
 // with CodeIncompatible and stores nothing but the audit record. DISABLED refuses every new version.
 func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition string) (*RegisterResult, error) {
-	var sc *Schema
-	if err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		sc, err = s.getSchema(ctx, tx, ref)
-		return err
-	}); err != nil {
-		return nil, s.fault(ctx, "RegisterSchemaVersion", err)
-	}
-	parsed, err := s.parse(sc.Format, definition)
+	sc, parsed, err := s.candidate(ctx, "RegisterSchemaVersion", ref, definition)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +135,24 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 		return nil, s.fault(ctx, "RegisterSchemaVersion", err)
 	}
 	return &res, nil
+}
+
+// candidate reads the schema a definition is offered to and parses the definition in the
+// schema's format, outside any write transaction (parsing is the expensive part).
+func (s *Service) candidate(ctx context.Context, op string, ref SchemaRef, definition string) (*Schema, schema.Schema, error) {
+	var sc *Schema
+	if err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		sc, err = s.getSchema(ctx, tx, ref)
+		return err
+	}); err != nil {
+		return nil, nil, s.fault(ctx, op, err)
+	}
+	parsed, err := s.parse(sc.Format, definition)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, parsed, nil
 }
 
 // incompatibleMessage renders a refusal: a summary naming the rule (when known) and every reason.
