@@ -239,27 +239,12 @@ func memberCount(v any) int {
 // object member.
 func colonCount(text string) int {
 	n := 0
-	inString, escaped := false, false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case ':':
+	schema.ScanJSONStructure(text, func(_ int, c byte) bool {
+		if c == ':' {
 			n++
 		}
-	}
+		return true
+	})
 	return n
 }
 
