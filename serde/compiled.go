@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/hamba/avro/v2"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/cartaschema/carta/schema"
@@ -113,6 +114,20 @@ func messageByIndexes(fd protoreflect.FileDescriptor, indexes []int) (protorefle
 		}
 		md = msgs.Get(i)
 		msgs = md.Messages()
+	}
+	return md, nil
+}
+
+// descriptorOf returns m's descriptor; a zero *dynamicpb.Message has none
+// and panics when asked, so that is turned into an error.
+func descriptorOf(m proto.Message) (md protoreflect.MessageDescriptor, err error) {
+	defer func() {
+		if recover() != nil {
+			md, err = nil, fmt.Errorf("%T has no message descriptor (a zero dynamicpb.Message?)", m)
+		}
+	}()
+	if md = m.ProtoReflect().Descriptor(); md == nil {
+		panic("no descriptor")
 	}
 	return md, nil
 }

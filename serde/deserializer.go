@@ -209,8 +209,12 @@ func (d *Deserializer) Deserialize(ctx context.Context, data []byte, v any) (Sch
 		if err != nil {
 			break
 		}
-		if got := m.ProtoReflect().Descriptor().FullName(); got != md.FullName() {
-			err = fmt.Errorf("the record is a %s, not a %s", md.FullName(), got)
+		var target protoreflect.MessageDescriptor
+		if target, err = descriptorOf(m); err != nil {
+			break
+		}
+		if target.FullName() != md.FullName() {
+			err = fmt.Errorf("the record is a %s, not a %s", md.FullName(), target.FullName())
 			break
 		}
 		err = proto.Unmarshal(payload, m)

@@ -260,7 +260,11 @@ func (s *Serializer) appendProto(dst []byte, w *writer, v any) ([]byte, error) {
 	if !ok {
 		return dst, &EncodeError{Schema: w.c.schema, Err: fmt.Errorf("a Protobuf Serializer needs a proto.Message, not %T", v)}
 	}
-	idx, err := s.protoIndex(w, m.ProtoReflect().Descriptor())
+	md, err := descriptorOf(m)
+	if err != nil {
+		return dst, &EncodeError{Schema: w.c.schema, Err: err}
+	}
+	idx, err := s.protoIndex(w, md)
 	if err != nil {
 		return dst, err
 	}
