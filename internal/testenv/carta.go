@@ -1,0 +1,55 @@
+// Package testenv starts the real components tests run against: a Carta
+// server in the test process, and (kinesalite.go) Kinesis.
+package testenv
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awsglue "github.com/aws/aws-sdk-go-v2/service/glue"
+
+	"github.com/cartaschema/carta/internal/server"
+)
+
+// StartCarta runs a Carta server in the test process, with its SQLite
+// database in a temporary directory, on a free loopback port. It returns
+// the base URL and stops the server when the test ends.
+func StartCarta(t testing.TB) string {
+	t.Helper()
+	cfg := server.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- server.Run(ctx, cfg, slog.New(slog.DiscardHandler), func(a string) { addr <- a })
+	}()
+	select {
+	case a := <-addr:
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+		return "http://" + a
+	case err := <-done:
+		cancel()
+		t.Fatalf("carta serve: %v", err)
+	case <-time.After(15 * time.Second):
+		cancel()
+		t.Fatal("carta serve did not start in 15s")
+	}
+	return ""
+}
+
+// GlueClient returns an AWS SDK Glue client for endpoint with dummy
+// static credentials in us-east-1.
+func GlueClient(endpoint string) *awsglue.Client {
+	return awsglue.New(awsglue.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+	})
+}
