@@ -2,10 +2,10 @@
 # scripts/test.sh — the project's one test command (README, .ci/run).
 #
 # Runs from any working directory. On a fresh machine it installs what is
-# missing (AWS CLI v2 from Debian, Go modules), checks the preinstalled
-# components the end-to-end tests drive (AWS CLI v1, python3 + boto3), then
-# vets and tests every package. Safe to run again: each step is skipped when
-# its component is already present.
+# missing (AWS CLI v2 from Debian, the npm packages of scripts/js, Go modules),
+# checks the preinstalled components the tests drive (AWS CLI v1, python3 +
+# boto3, Node.js), then vets and tests every package. Safe to run again: each
+# step is skipped when its component is already present.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,6 +48,28 @@ esac
 command -v python3 >/dev/null 2>&1 || die "python3 is missing"
 python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3 ($(command -v python3)); install boto3 with pip"
 log "python3 with boto3 present: $(python3 -c 'import sys, boto3; print(sys.version.split()[0], "boto3", boto3.__version__)')"
+
+# Node.js runs kinesalite, the local Kinesis the serde/kinesis tests start.
+# It comes preinstalled; Debian's nodejs and npm are the fallback.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	command -v apt-get >/dev/null 2>&1 || die "node and npm (Node.js) are missing and apt-get is not available to install them"
+	log "installing Node.js (Debian packages nodejs, npm) with apt-get"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+	command -v node >/dev/null 2>&1 || die "apt-get install nodejs did not provide node"
+fi
+log "Node.js present: node $(node --version), npm $(npm --version 2>/dev/null)"
+
+# The npm packages of scripts/js (kinesalite, ...), installed from its
+# package-lock.json when missing or when the lock file changed since.
+if [ ! -f scripts/js/node_modules/kinesalite/package.json ] ||
+	[ scripts/js/package-lock.json -nt scripts/js/node_modules/.package-lock.json ]; then
+	log "npm ci in scripts/js"
+	(cd scripts/js && npm ci --no-audit --no-fund)
+	[ -f scripts/js/node_modules/kinesalite/package.json ] || die "npm ci in scripts/js did not install kinesalite"
+else
+	log "scripts/js node_modules present (kinesalite $(node -p "require('./scripts/js/node_modules/kinesalite/package.json').version"))"
+fi
 
 command -v go >/dev/null 2>&1 || die "go is missing"
 log "$(go version)"
