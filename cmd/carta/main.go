@@ -6,6 +6,8 @@
 //	carta diff ...          list what changed between two schemas, and what breaks
 //	carta validate ...      validate JSON documents against a schema
 //	carta init [DIR]        write a carta.yaml declaring the schema files found
+//	carta encode ...        frame one JSON record on stdin with a registered schema version
+//	carta decode ...        decode one framed record (Glue or Confluent) on stdin to JSON
 //	carta version           print the version
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
@@ -42,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
-	case "check", "register", "diff", "validate", "init":
+	case "check", "register", "diff", "validate", "init", "encode", "decode":
 		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
@@ -68,6 +70,9 @@ Usage:
   carta diff            list what changed between two schemas and what each change breaks
   carta validate        validate JSON documents or JSON lines against a schema file
   carta init [DIR]      write a carta.yaml declaring the schema files found
+  carta encode          frame one JSON record from stdin as a producer would (Glue or
+                        Confluent wire format)
+  carta decode          decode one framed record from stdin and print it as JSON
   carta version         print the version
 
 Exit status: 0 compatible or accepted, 1 incompatible, invalid or refused, 2 usage, I/O or

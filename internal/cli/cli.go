@@ -47,6 +47,8 @@ func Commands() []Command {
 		{"diff", "diff [flags] OLD NEW | --registry R --schema S V1 V2", runDiff},
 		{"validate", "validate --schema F [flags] DATA...", runValidate},
 		{"init", "init [--registry R] [--mode M] [--force] [DIR]", runInit},
+		{"encode", encodeSynopsis, runEncode},
+		{"decode", decodeSynopsis, runDecode},
 	}
 }
 

@@ -223,7 +223,17 @@ func errMessage(err error) string {
 // the SDK error in the chain.
 func mapErr(err error) error {
 	if isNotFound(err) {
-		return fmt.Errorf("glue: %w: %w", serde.ErrNotFound, err)
+		return &notFound{msg: errMessage(err), err: err}
 	}
 	return fmt.Errorf("glue: %w", err)
 }
+
+// notFound reads as the registry's own message and unwraps to both
+// serde.ErrNotFound and the SDK's EntityNotFoundException.
+type notFound struct {
+	msg string
+	err error
+}
+
+func (e *notFound) Error() string   { return "glue: " + e.msg }
+func (e *notFound) Unwrap() []error { return []error{serde.ErrNotFound, e.err} }
