@@ -503,3 +503,35 @@ func mustDynamic(t *testing.T, _ *serde.Deserializer, _ *serdetest.Registry, s s
 	m.Set(md.Fields().ByName("payment_id"), protoString("r-1"))
 	return m
 }
+
+func TestCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
+	mem := serdetest.New()
+	reg := &countingRegistry{Registry: mem}
+	var recs [][]byte
+	for i, def := range []string{paymentV1, paymentV2, `"string"`} {
+		name := fmt.Sprint("s", i)
+		mem.Register(serde.SchemaRef{Name: name}, serde.Avro, def)
+		ser := mustSer(t, mem, serde.Avro, serde.WithSchema("", name))
+		var v any = paymentV2Go{PaymentID: "x"}
+		if i == 2 {
+			v = "x"
+		}
+		recs = append(recs, mustSerialize(t, ser, v))
+	}
+	des := mustDes(t, reg, serde.WithCacheSize(2))
+	calls := func(i int) int64 {
+		before := reg.n.Load()
+		if _, _, err := des.DeserializeAny(ctx, recs[i]); err != nil {
+			t.Fatal(err)
+		}
+		return reg.n.Load() - before
+	}
+	for _, step := range []struct {
+		rec  int
+		want int64
+	}{{0, 1}, {1, 1}, {0, 0}, {2, 1}, {0, 0}, {1, 1}, {2, 1}} {
+		if got := calls(step.rec); got != step.want {
+			t.Fatalf("decoding record %d made %d registry calls, want %d", step.rec, got, step.want)
+		}
+	}
+}
