@@ -5,6 +5,7 @@ package testenv
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,16 @@ import (
 // the base URL and stops the server when the test ends.
 func StartCarta(t testing.TB) string {
 	t.Helper()
+	url, _ := StartCartaStoppable(t)
+	return url
+}
+
+// StartCartaStoppable is StartCarta that also returns stop, which shuts the
+// server down and waits until it no longer listens, for tests of clients
+// during a registry outage. Calling stop more than once is harmless; the
+// server is stopped when the test ends in any case.
+func StartCartaStoppable(t testing.TB) (url string, stop func()) {
+	t.Helper()
 	cfg := server.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
@@ -29,11 +40,15 @@ func StartCarta(t testing.TB) string {
 	}()
 	select {
 	case a := <-addr:
-		t.Cleanup(func() {
-			cancel()
-			<-done
-		})
-		return "http://" + a
+		var once sync.Once
+		stop = func() {
+			once.Do(func() {
+				cancel()
+				<-done
+			})
+		}
+		t.Cleanup(stop)
+		return "http://" + a, stop
 	case err := <-done:
 		cancel()
 		t.Fatalf("carta serve: %v", err)
@@ -41,7 +56,7 @@ func StartCarta(t testing.TB) string {
 		cancel()
 		t.Fatal("carta serve did not start in 15s")
 	}
-	return ""
+	return "", func() {}
 }
 
 // GlueClient returns an AWS SDK Glue client for endpoint with dummy
