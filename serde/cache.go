@@ -35,26 +35,33 @@ const (
 // keeps the entry and is retried later, so a registry outage does not stop
 // a warm cache.
 //
-// Hits take a read lock and two atomic operations; eviction scans for the
-// least recently used entry, which is cheap because it only happens when a
-// new key is loaded into a full cache.
+// A hit on the key asked for last costs one atomic load and a comparison
+// (a stream usually carries one schema version at a time); other hits take
+// a read lock and an atomic increment. The clock is read on every 64th
+// hit only, so an expired entry is refreshed within 64 hits of its
+// time-to-live. Eviction scans for the least recently used entry, which is
+// cheap because it only happens when a new key is loaded into a full cache.
 type lru[K comparable, V any] struct {
 	name    string
 	max     int
 	ttl     time.Duration
 	timeout time.Duration
 	hooks   *Hooks
+	fetch   func(context.Context, K) (V, error)
 
+	last  atomic.Pointer[entry[K, V]] // the entry of the last hit or load
 	tick  atomic.Int64
 	mu    sync.RWMutex
-	m     map[K]*entry[V]
+	m     map[K]*entry[K, V]
 	calls map[K]*call[V]
 }
 
-type entry[V any] struct {
+type entry[K comparable, V any] struct {
+	k          K
 	v          V
-	used       atomic.Int64 // tick of the last hit
-	due        atomic.Int64 // unix nanos after which a refresh is due (0: never)
+	used       atomic.Int64  // tick of the last hit
+	hits       atomic.Uint32 // hits, counted only with a time-to-live
+	due        atomic.Int64  // unix nanos after which a refresh is due (0: never)
 	refreshing atomic.Bool
 }
 
@@ -64,42 +71,46 @@ type call[V any] struct {
 	err  error
 }
 
-func newLRU[K comparable, V any](name string, max int, ttl, timeout time.Duration, hooks *Hooks) *lru[K, V] {
+func newLRU[K comparable, V any](name string, max int, ttl, timeout time.Duration, hooks *Hooks, fetch func(context.Context, K) (V, error)) *lru[K, V] {
 	if max <= 0 {
 		max = DefaultCacheSize
 	}
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
 	}
-	return &lru[K, V]{name: name, max: max, ttl: ttl, timeout: timeout, hooks: hooks,
-		m: make(map[K]*entry[V]), calls: make(map[K]*call[V])}
+	return &lru[K, V]{name: name, max: max, ttl: ttl, timeout: timeout, hooks: hooks, fetch: fetch,
+		m: make(map[K]*entry[K, V]), calls: make(map[K]*call[V])}
 }
 
 // get returns the value for k, calling fetch at most once concurrently per
 // key when it is missing.
-func (c *lru[K, V]) get(ctx context.Context, k K, fetch func(context.Context) (V, error)) (V, error) {
-	c.mu.RLock()
-	e := c.m[k]
-	c.mu.RUnlock()
-	if e != nil {
-		e.used.Store(c.tick.Add(1))
-		if c.ttl > 0 {
-			if now := time.Now().UnixNano(); now > e.due.Load() && e.refreshing.CompareAndSwap(false, true) {
-				go c.refresh(k, e, fetch)
+func (c *lru[K, V]) get(ctx context.Context, k K) (V, error) {
+	e := c.last.Load()
+	if e == nil || e.k != k {
+		c.mu.RLock()
+		e = c.m[k]
+		c.mu.RUnlock()
+		if e == nil {
+			if c.hooks.Miss != nil {
+				c.hooks.Miss(c.name)
 			}
+			return c.load(ctx, k)
 		}
-		if c.hooks.Hit != nil {
-			c.hooks.Hit(c.name)
+		e.used.Store(c.tick.Add(1))
+		c.last.Store(e)
+	}
+	if c.ttl > 0 && e.hits.Add(1)&63 == 0 {
+		if now := time.Now().UnixNano(); now > e.due.Load() && e.refreshing.CompareAndSwap(false, true) {
+			go c.refresh(e)
 		}
-		return e.v, nil
 	}
-	if c.hooks.Miss != nil {
-		c.hooks.Miss(c.name)
+	if c.hooks.Hit != nil {
+		c.hooks.Hit(c.name)
 	}
-	return c.load(ctx, k, fetch)
+	return e.v, nil
 }
 
-func (c *lru[K, V]) load(ctx context.Context, k K, fetch func(context.Context) (V, error)) (V, error) {
+func (c *lru[K, V]) load(ctx context.Context, k K) (V, error) {
 	c.mu.Lock()
 	if e := c.m[k]; e != nil {
 		c.mu.Unlock()
@@ -112,7 +123,7 @@ func (c *lru[K, V]) load(ctx context.Context, k K, fetch func(context.Context) (
 		c.mu.Unlock()
 		// The fetch outlives a caller that gives up, so that the
 		// goroutines waiting on the same key still get an answer.
-		go c.run(ctx, k, cl, fetch)
+		go c.run(ctx, k, cl)
 	} else {
 		c.mu.Unlock()
 	}
@@ -125,10 +136,10 @@ func (c *lru[K, V]) load(ctx context.Context, k K, fetch func(context.Context) (
 	}
 }
 
-func (c *lru[K, V]) run(ctx context.Context, k K, cl *call[V], fetch func(context.Context) (V, error)) {
+func (c *lru[K, V]) run(ctx context.Context, k K, cl *call[V]) {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 	defer cancel()
-	v, err := c.fetch(fctx, fetch)
+	v, err := c.call(fctx, k)
 	c.mu.Lock()
 	delete(c.calls, k)
 	if err == nil {
@@ -139,21 +150,21 @@ func (c *lru[K, V]) run(ctx context.Context, k K, cl *call[V], fetch func(contex
 	close(cl.done)
 }
 
-func (c *lru[K, V]) fetch(ctx context.Context, fetch func(context.Context) (V, error)) (V, error) {
+func (c *lru[K, V]) call(ctx context.Context, k K) (V, error) {
 	if c.hooks.Fetch == nil {
-		return fetch(ctx)
+		return c.fetch(ctx, k)
 	}
 	start := time.Now()
-	v, err := fetch(ctx)
+	v, err := c.fetch(ctx, k)
 	c.hooks.Fetch(c.name, time.Since(start), err)
 	return v, err
 }
 
-func (c *lru[K, V]) refresh(k K, e *entry[V], fetch func(context.Context) (V, error)) {
+func (c *lru[K, V]) refresh(e *entry[K, V]) {
 	defer e.refreshing.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	v, err := c.fetch(ctx, fetch)
+	v, err := c.call(ctx, e.k)
 	if err != nil {
 		// Keep serving the cached value; try again a little later.
 		retry := min(c.ttl, 5*time.Second)
@@ -161,29 +172,36 @@ func (c *lru[K, V]) refresh(k K, e *entry[V], fetch func(context.Context) (V, er
 		return
 	}
 	c.mu.Lock()
-	if c.m[k] == e {
-		c.insertLocked(k, v)
+	if c.m[e.k] == e {
+		c.insertLocked(e.k, v)
 	}
 	c.mu.Unlock()
 }
 
 func (c *lru[K, V]) insertLocked(k K, v V) {
 	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		// The last entry hit is the most recently used, whatever its
+		// tick says (memo hits do not tick).
+		last := c.last.Load()
 		var victim K
 		oldest := int64(-1)
 		for key, e := range c.m {
+			if e == last && len(c.m) > 1 {
+				continue
+			}
 			if u := e.used.Load(); oldest < 0 || u < oldest {
 				oldest, victim = u, key
 			}
 		}
 		delete(c.m, victim)
 	}
-	e := &entry[V]{v: v}
+	e := &entry[K, V]{k: k, v: v}
 	e.used.Store(c.tick.Add(1))
 	if c.ttl > 0 {
 		e.due.Store(time.Now().Add(c.ttl).UnixNano())
 	}
 	c.m[k] = e
+	c.last.Store(e)
 }
 
 // len reports the number of cached entries.

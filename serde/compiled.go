@@ -2,6 +2,7 @@ package serde
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/hamba/avro/v2"
@@ -16,6 +17,7 @@ import (
 // compiled is a schema version parsed once for encoding and decoding.
 type compiled struct {
 	schema Schema
+	kind   kind // schema.Format, cheap to switch on
 	avro   avro.Schema
 	json   *jsonschema.Schema
 	proto  *protobuf.Schema
@@ -25,6 +27,15 @@ type compiled struct {
 	// the Deserializer's reader schema (nil without a reader schema).
 	resolved avro.Schema
 }
+
+// kind is a Format as a small integer, for the hot path.
+type kind uint8
+
+const (
+	kindAvro kind = iota + 1
+	kindJSON
+	kindProtobuf
+)
 
 // SchemaError reports a definition the SerDe cannot use.
 type SchemaError struct {
@@ -55,6 +66,7 @@ func compile(s Schema, limits schema.Limits) (*compiled, error) {
 	c := &compiled{schema: s}
 	switch s.Format {
 	case Avro:
+		c.kind = kindAvro
 		if off := schema.JSONDepthOffset(s.Definition, limits.MaxDepth); off >= 0 {
 			return fail(fmt.Errorf("definition nests deeper than %d at byte %d", limits.MaxDepth, off))
 		}
@@ -66,12 +78,14 @@ func compile(s Schema, limits schema.Limits) (*compiled, error) {
 		}
 		c.avro = a
 	case JSON:
+		c.kind = kindJSON
 		j, err := jsonschema.Parse(s.Definition, limits)
 		if err != nil {
 			return fail(err)
 		}
 		c.json = j
 	case Protobuf:
+		c.kind = kindProtobuf
 		p, err := protobuf.Parse(s.Definition, limits)
 		if err != nil {
 			return fail(err)
@@ -110,7 +124,7 @@ func messageByIndexes(fd protoreflect.FileDescriptor, indexes []int) (protorefle
 	var md protoreflect.MessageDescriptor
 	for _, i := range indexes {
 		if i < 0 || i >= msgs.Len() {
-			return nil, fmt.Errorf("message index %v names no message of the schema", indexes)
+			return nil, fmt.Errorf("message index %v names no message of the schema", slices.Clone(indexes))
 		}
 		md = msgs.Get(i)
 		msgs = md.Messages()
@@ -118,16 +132,10 @@ func messageByIndexes(fd protoreflect.FileDescriptor, indexes []int) (protorefle
 	return md, nil
 }
 
-// descriptorOf returns m's descriptor; a zero *dynamicpb.Message has none
-// and panics when asked, so that is turned into an error.
-func descriptorOf(m proto.Message) (md protoreflect.MessageDescriptor, err error) {
-	defer func() {
-		if recover() != nil {
-			md, err = nil, fmt.Errorf("%T has no message descriptor (a zero dynamicpb.Message?)", m)
-		}
-	}()
-	if md = m.ProtoReflect().Descriptor(); md == nil {
-		panic("no descriptor")
+// descriptorOf returns m's descriptor; a zero *dynamicpb.Message has none.
+func descriptorOf(m proto.Message) (protoreflect.MessageDescriptor, error) {
+	if md := m.ProtoReflect().Descriptor(); md != nil {
+		return md, nil
 	}
-	return md, nil
+	return nil, fmt.Errorf("%T has no message descriptor (a zero dynamicpb.Message?)", m)
 }

@@ -53,9 +53,31 @@ func NewDeserializer(reg Registry, opts ...Option) (*Deserializer, error) {
 		}
 		d.reader = c.avro
 	}
-	d.byVersion = newLRU[wire.VersionID, *compiled](CacheVersionID, cfg.cacheSize, 0, cfg.fetchTimeout, &cfg.hooks)
-	d.byID = newLRU[uint32, *compiled](CacheSchemaID, cfg.cacheSize, 0, cfg.fetchTimeout, &cfg.hooks)
+	d.byVersion = newLRU(CacheVersionID, cfg.cacheSize, 0, cfg.fetchTimeout, &cfg.hooks, d.fetchVersion)
+	d.byID = newLRU(CacheSchemaID, cfg.cacheSize, 0, cfg.fetchTimeout, &cfg.hooks, d.fetchID)
 	return d, nil
+}
+
+func (d *Deserializer) fetchVersion(ctx context.Context, id wire.VersionID) (*compiled, error) {
+	s, err := d.reg.SchemaByVersionID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("serde: resolve schema version %s: %w", id, err)
+	}
+	if s.VersionID == (wire.VersionID{}) {
+		s.VersionID = id
+	}
+	return d.compile(s)
+}
+
+func (d *Deserializer) fetchID(ctx context.Context, id uint32) (*compiled, error) {
+	s, err := d.reg.SchemaByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("serde: resolve schema id %d: %w", id, err)
+	}
+	if s.ID == 0 {
+		s.ID = id
+	}
+	return d.compile(s)
 }
 
 // DecodeError reports a record that could not be decoded with the schema
@@ -75,9 +97,9 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 type record struct {
 	c         *compiled
 	payload   []byte
-	indexes   []int // Confluent Protobuf message indexes
+	data      []byte // the whole record, for the Confluent Protobuf index array
 	confluent bool
-	buf       *[]byte
+	buf       *[]byte // pooled buffer holding an inflated payload
 }
 
 // Schema returns the writer schema version the record names, resolving
@@ -92,30 +114,20 @@ func (d *Deserializer) Schema(ctx context.Context, data []byte) (Schema, error) 
 }
 
 func (d *Deserializer) open(ctx context.Context, data []byte) (record, error) {
-	f, err := wire.Detect(data)
-	if err != nil {
-		return record{}, err
-	}
-	if f == wire.FormatGlue {
-		h, payload, err := wire.ParseGlue(data)
+	if len(data) >= wire.GlueHeaderLen && data[0] == wire.GlueHeaderVersion {
+		// wire.ParseGlue, inlined: this is the hot path.
+		comp := wire.Compression(data[1])
+		if comp != wire.CompressionNone && comp != wire.CompressionZlib {
+			_, _, err := wire.ParseGlue(data)
+			return record{}, err
+		}
+		c, err := d.byVersion.get(ctx, wire.VersionID(data[2:wire.GlueHeaderLen]))
 		if err != nil {
 			return record{}, err
 		}
-		c, err := d.byVersion.get(ctx, h.Version, func(ctx context.Context) (*compiled, error) {
-			s, err := d.reg.SchemaByVersionID(ctx, h.Version)
-			if err != nil {
-				return nil, fmt.Errorf("serde: resolve schema version %s: %w", h.Version, err)
-			}
-			if s.VersionID == (wire.VersionID{}) {
-				s.VersionID = h.Version
-			}
-			return d.compile(s)
-		})
-		if err != nil {
-			return record{}, err
-		}
+		payload := data[wire.GlueHeaderLen:]
 		r := record{c: c, payload: payload}
-		if h.Compression == wire.CompressionZlib {
+		if comp == wire.CompressionZlib {
 			r.buf = d.bufs.Get().(*[]byte)
 			out, err := d.codec.Decompress((*r.buf)[:0], payload)
 			if err != nil {
@@ -127,31 +139,22 @@ func (d *Deserializer) open(ctx context.Context, data []byte) (record, error) {
 		}
 		return r, nil
 	}
+	if len(data) == 0 || data[0] != wire.ConfluentMagic {
+		_, err := wire.Detect(data)
+		if err == nil { // a Glue record too short for its header
+			_, _, err = wire.ParseGlue(data)
+		}
+		return record{}, err
+	}
 	id, payload, err := wire.ParseConfluent(data)
 	if err != nil {
 		return record{}, err
 	}
-	c, err := d.byID.get(ctx, id, func(ctx context.Context) (*compiled, error) {
-		s, err := d.reg.SchemaByID(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("serde: resolve schema id %d: %w", id, err)
-		}
-		if s.ID == 0 {
-			s.ID = id
-		}
-		return d.compile(s)
-	})
+	c, err := d.byID.get(ctx, id)
 	if err != nil {
 		return record{}, err
 	}
-	r := record{c: c, payload: payload, confluent: true}
-	if c.schema.Format == Protobuf {
-		_, r.indexes, r.payload, err = wire.ParseConfluentProtobuf(data)
-		if err != nil {
-			return record{}, err
-		}
-	}
-	return r, nil
+	return record{c: c, payload: payload, data: data, confluent: true}, nil
 }
 
 func (d *Deserializer) release(r *record) {
@@ -188,41 +191,43 @@ func (d *Deserializer) Deserialize(ctx context.Context, data []byte, v any) (Sch
 	if err != nil {
 		return Schema{}, err
 	}
-	defer d.release(&r)
 	c := r.c
-	switch c.schema.Format {
-	case Avro:
+	switch c.kind {
+	case kindAvro:
 		err = d.api.Unmarshal(c.decodeSchema(), r.payload, v)
-	case JSON:
+	case kindJSON:
 		if err = d.validateJSON(c, r.payload); err == nil {
 			err = json.Unmarshal(r.payload, v)
 		}
-	case Protobuf:
-		m, ok := v.(proto.Message)
-		if !ok {
-			err = fmt.Errorf("a Protobuf record decodes into a proto.Message, not %T", v)
-			break
-		}
-		var md protoreflect.MessageDescriptor
-		var payload []byte
-		md, payload, err = c.protoMessage(r)
-		if err != nil {
-			break
-		}
-		var target protoreflect.MessageDescriptor
-		if target, err = descriptorOf(m); err != nil {
-			break
-		}
-		if target.FullName() != md.FullName() {
-			err = fmt.Errorf("the record is a %s, not a %s", md.FullName(), target.FullName())
-			break
-		}
-		err = proto.Unmarshal(payload, m)
+	case kindProtobuf:
+		err = c.unmarshalProto(r, v)
+	}
+	if r.buf != nil {
+		d.release(&r)
 	}
 	if err != nil {
 		return c.schema, &DecodeError{Schema: c.schema, Err: err}
 	}
 	return c.schema, nil
+}
+
+func (c *compiled) unmarshalProto(r record, v any) error {
+	m, ok := v.(proto.Message)
+	if !ok {
+		return fmt.Errorf("a Protobuf record decodes into a proto.Message, not %T", v)
+	}
+	md, payload, err := c.protoMessage(r)
+	if err != nil {
+		return err
+	}
+	target, err := descriptorOf(m)
+	if err != nil {
+		return err
+	}
+	if target.FullName() != md.FullName() {
+		return fmt.Errorf("the record is a %s, not a %s", md.FullName(), target.FullName())
+	}
+	return proto.Unmarshal(payload, m)
 }
 
 // DeserializeAny decodes data into a generic value: map[string]any and
@@ -237,16 +242,16 @@ func (d *Deserializer) DeserializeAny(ctx context.Context, data []byte) (any, Sc
 	defer d.release(&r)
 	c := r.c
 	var out any
-	switch c.schema.Format {
-	case Avro:
+	switch c.kind {
+	case kindAvro:
 		err = d.api.Unmarshal(c.decodeSchema(), r.payload, &out)
-	case JSON:
+	case kindJSON:
 		if err = d.validateJSON(c, r.payload); err == nil {
 			dec := json.NewDecoder(bytes.NewReader(r.payload))
 			dec.UseNumber()
 			err = dec.Decode(&out)
 		}
-	case Protobuf:
+	case kindProtobuf:
 		var md protoreflect.MessageDescriptor
 		var payload []byte
 		md, payload, err = c.protoMessage(r)
@@ -279,8 +284,13 @@ func (c *compiled) decodeSchema() avro.Schema {
 // protoMessage finds the record's message type and the message bytes.
 func (c *compiled) protoMessage(r record) (protoreflect.MessageDescriptor, []byte, error) {
 	if r.confluent {
-		md, err := messageByIndexes(c.proto.FileDescriptor(), r.indexes)
-		return md, r.payload, err
+		var buf [8]int
+		_, indexes, payload, err := wire.ParseConfluentProtobufAppend(buf[:0], r.data)
+		if err != nil {
+			return nil, nil, err
+		}
+		md, err := messageByIndexes(c.proto.FileDescriptor(), indexes)
+		return md, payload, err
 	}
 	// Glue: one unsigned varint, the index among the messages sorted by
 	// full name.

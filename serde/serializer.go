@@ -101,7 +101,7 @@ func NewSerializer(reg Registry, format Format, opts ...Option) (*Serializer, er
 		}
 		s.own = c
 	}
-	s.cache = newLRU[string, *writer](CacheWriter, cfg.cacheSize, cfg.ttl, cfg.fetchTimeout, &cfg.hooks)
+	s.cache = newLRU(CacheWriter, cfg.cacheSize, cfg.ttl, cfg.fetchTimeout, &cfg.hooks, s.resolve)
 	return s, nil
 }
 
@@ -118,7 +118,7 @@ func (s *Serializer) AppendSerialize(ctx context.Context, dst []byte, topic stri
 	w := s.fixed
 	if w == nil {
 		var err error
-		w, err = s.cache.get(ctx, topic, func(ctx context.Context) (*writer, error) { return s.resolve(ctx, topic) })
+		w, err = s.cache.get(ctx, topic)
 		if err != nil {
 			return dst, err
 		}
@@ -139,7 +139,7 @@ func (s *Serializer) Schema(ctx context.Context, topic string) (Schema, error) {
 	if s.fixed != nil {
 		return s.fixed.c.schema, nil
 	}
-	w, err := s.cache.get(ctx, topic, func(ctx context.Context) (*writer, error) { return s.resolve(ctx, topic) })
+	w, err := s.cache.get(ctx, topic)
 	if err != nil {
 		return Schema{}, err
 	}

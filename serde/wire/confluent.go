@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -75,6 +76,13 @@ func ParseConfluent(b []byte) (id uint32, payload []byte, err error) {
 // math.MaxInt32 are a *FormatError wrapping ErrMessageIndex; truncated or
 // overlong varints wrap ErrVarint.
 func ParseConfluentProtobuf(b []byte) (id uint32, indexes []int, payload []byte, err error) {
+	return ParseConfluentProtobufAppend(nil, b)
+}
+
+// ParseConfluentProtobufAppend is ParseConfluentProtobuf appending the
+// message indexes to dst, so that a caller with a small array on its
+// stack parses without allocating.
+func ParseConfluentProtobufAppend(dst []int, b []byte) (id uint32, indexes []int, payload []byte, err error) {
 	id, rest, err := ParseConfluent(b)
 	if err != nil {
 		return 0, nil, nil, err
@@ -86,7 +94,7 @@ func ParseConfluentProtobuf(b []byte) (id uint32, indexes []int, payload []byte,
 	}
 	rest, off = rest[n:], off+n
 	if count == 0 {
-		return id, []int{0}, rest, nil
+		return id, append(dst, 0), rest, nil
 	}
 	// Each index takes at least one byte, which bounds the allocation by
 	// the input size as well as by MaxMessageIndexes.
@@ -94,15 +102,15 @@ func ParseConfluentProtobuf(b []byte) (id uint32, indexes []int, payload []byte,
 		return 0, nil, nil, formatErr(FormatConfluent, off-n, ErrMessageIndex,
 			"count "+strconv.FormatInt(count, 10))
 	}
-	indexes = make([]int, count)
-	for i := range indexes {
+	indexes = slices.Grow(dst, int(count))[:len(dst)+int(count)]
+	for i := len(dst); i < len(indexes); i++ {
 		x, n := binary.Varint(rest)
 		if n <= 0 {
 			return 0, nil, nil, varintErr(off, n)
 		}
 		if x < 0 || x > math.MaxInt32 {
 			return 0, nil, nil, formatErr(FormatConfluent, off, ErrMessageIndex,
-				"index "+strconv.Itoa(i)+" is "+strconv.FormatInt(x, 10))
+				"index "+strconv.Itoa(i-len(dst))+" is "+strconv.FormatInt(x, 10))
 		}
 		indexes[i] = int(x)
 		rest, off = rest[n:], off+n
