@@ -433,7 +433,7 @@ func TestParseGlueNoAllocs(t *testing.T) {
 	n = testing.AllocsPerRun(100, func() {
 		c.AppendGlue(buf[:0], testID, CompressionZlib, testPayload)
 	})
-	if n != 0 {
+	if n != 0 && !raceEnabled {
 		t.Errorf("pooled zlib AppendGlue allocs = %v", n)
 	}
 }
