@@ -329,19 +329,23 @@ func TestPaymentCapturedStory(t *testing.T) {
 	// background refresh of ser2z fails and the cached version is kept.
 	before := len(want)
 	put(p1, 1, wire.CompressionNone, 51, 55)
-	next := 56
-	for deadline := time.Now().Add(20 * time.Second); ; next++ {
-		put(p2z, 2, wire.CompressionZlib, next, next)
+	// ser2z's writer version is past its TTL: framing records triggers a
+	// background refresh, which fails, and framing goes on meanwhile.
+	framed := 0
+	for deadline := time.Now().Add(20 * time.Second); ; framed++ {
+		if _, err := ser2z.Serialize(ctx, stream, paymentV2{PaymentID: "p-000", Currency: "EUR"}); err != nil {
+			t.Fatalf("Serialize with Carta stopped: %v", err)
+		}
 		if _, failed := serFetches.get(serde.CacheWriter); failed > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("no failed background refresh of the writer version within 20s of stopping Carta")
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
-	put(p2z, 2, wire.CompressionZlib, next+1, next+5)
-	t.Logf("with Carta stopped, %d records put; the writer refresh failed after %d of them", len(want)-before, next-50)
+	put(p2z, 2, wire.CompressionZlib, 56, 60)
+	t.Logf("with Carta stopped: %d records framed until the writer refresh failed, then %d put", framed, len(want)-before)
 
 	// The warm consumers resume from their checkpoints and decode the new
 	// records from their caches, without a registry call.
