@@ -167,11 +167,7 @@ func produce(ctx context.Context, reg serde.Registry, seeds kgo.Opt, o options, 
 	if err != nil {
 		return err
 	}
-	if s.Version > 0 {
-		fmt.Fprintf(stdout, "writing with %s version %d (version-id %s)\n", s.Ref, s.Version, s.VersionID)
-	} else { // a version found by its definition: Glue reports no number then
-		fmt.Fprintf(stdout, "writing with %s version-id %s\n", s.Ref, s.VersionID)
-	}
+	fmt.Fprintf(stdout, "writing with %s version %d (version-id %s)\n", s.Ref, s.Version, s.VersionID)
 	var kopts []kafka.Option
 	if o.inHeader {
 		kopts = append(kopts, kafka.SchemaIDInHeader())

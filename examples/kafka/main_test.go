@@ -90,7 +90,7 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	matchLines(t, out, `writing with payments/PaymentCaptured version-id [0-9a-f-]{36}`, `sent 6 records to topic payments`)
+	matchLines(t, out, `writing with payments/PaymentCaptured version 1 \(version-id [0-9a-f-]{36}\)`, `sent 6 records to topic payments`)
 
 	// Version 2 is registered; a producer on the latest version writes it,
 	// with the schema version in a record header.

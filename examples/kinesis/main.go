@@ -164,11 +164,7 @@ func produce(ctx context.Context, reg serde.Registry, kc *awskinesis.Client, o o
 	if err != nil {
 		return err
 	}
-	if s.Version > 0 {
-		fmt.Fprintf(stdout, "writing with %s version %d (version-id %s)\n", s.Ref, s.Version, s.VersionID)
-	} else { // a version found by its definition: Glue reports no number then
-		fmt.Fprintf(stdout, "writing with %s version-id %s\n", s.Ref, s.VersionID)
-	}
+	fmt.Fprintf(stdout, "writing with %s version %d (version-id %s)\n", s.Ref, s.Version, s.VersionID)
 
 	p := kinesis.NewProducer(kc, o.stream, ser)
 	for i := o.start; i < o.start+o.count; i++ {

@@ -82,7 +82,7 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	matchLines(t, out, `writing with payments/PaymentCaptured version-id [0-9a-f-]{36}`, `put 6 records to stream payments`)
+	matchLines(t, out, `writing with payments/PaymentCaptured version 1 \(version-id [0-9a-f-]{36}\)`, `put 6 records to stream payments`)
 
 	// Version 2 is registered; a producer on the latest version writes it.
 	if _, err := api.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{

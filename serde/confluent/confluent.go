@@ -1,6 +1,7 @@
 // Package confluent is a serde.Registry over the Confluent Schema
-// Registry REST API. It works against Confluent Schema Registry, against
-// other registries that speak its API, and against Carta.
+// Registry REST API, for Confluent Schema Registry and the registries that
+// speak its API. Carta's own server does not serve this API yet (it speaks
+// the Glue API); until it does, use serde/glue with Carta.
 //
 // Subjects map to schema references as Carta maps them: a subject is
 // SchemaRef.Name, and a registry other than the default is the Confluent
@@ -154,7 +155,8 @@ func (r *Registry) SchemaByID(ctx context.Context, id uint32) (serde.Schema, err
 }
 
 // SchemaByVersionID implements serde.Registry with GET
-// /schemas/guids/{guid}: Carta answers it for a Glue schema version ID.
+// /schemas/guids/{guid}, passing the Glue version ID as the GUID; a
+// registry without such a schema answers 404 (serde.ErrNotFound).
 func (r *Registry) SchemaByVersionID(ctx context.Context, id wire.VersionID) (serde.Schema, error) {
 	var b schemaBody
 	if err := r.do(ctx, http.MethodGet, "/schemas/guids/"+id.String(), nil, &b); err != nil {

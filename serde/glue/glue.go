@@ -92,9 +92,21 @@ func (r *Registry) LookupSchema(ctx context.Context, ref serde.SchemaRef, format
 	if err := statusErr(ref, out.Status); err != nil {
 		return serde.Schema{}, err
 	}
-	s := serde.Schema{Ref: refOf(ref, aws.ToString(out.SchemaArn)), Format: format, Definition: definition, VersionID: id}
-	if out.DataFormat != "" {
-		s.Format = serde.Format(out.DataFormat)
+	// GetSchemaByDefinition returns no version number: one more call
+	// fetches it (once per cache fill in the Serializer).
+	v, err := r.api.GetSchemaVersion(ctx, &awsglue.GetSchemaVersionInput{SchemaVersionId: aws.String(id.String())})
+	if err != nil {
+		return serde.Schema{}, mapErr(err)
+	}
+	s, err := fromVersion(v)
+	if err != nil {
+		return serde.Schema{}, err
+	}
+	if s.Ref.Name == "" {
+		s.Ref = refOf(ref, aws.ToString(out.SchemaArn))
+	}
+	if s.Format == "" {
+		s.Format = format
 	}
 	return s, nil
 }

@@ -62,7 +62,7 @@ func TestRegistryAgainstCarta(t *testing.T) {
 
 	// Lookup by definition and by version ID.
 	got, err := reg.LookupSchema(ctx, ref, serde.Avro, v1)
-	if err != nil || got.VersionID != s1.VersionID {
+	if err != nil || got.VersionID != s1.VersionID || got.Version != 1 || got.Ref != ref {
 		t.Fatalf("LookupSchema = %+v, %v", got, err)
 	}
 	byID, err := reg.SchemaByVersionID(ctx, s1.VersionID)
