@@ -478,7 +478,7 @@ func TestWaitForWriteLock(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
 	for _, dsn := range []string{
-		"postgres://u:secret@[::1",                         // unparsable
+		"postgres://u:secret@[::1",                           // unparsable
 		"postgres://u:secret@127.0.0.1:1/db?sslmode=disable", // nothing listens on port 1
 	} {
 		s, err := Open(ctx, dsn)
