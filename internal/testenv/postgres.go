@@ -67,10 +67,13 @@ func StartPostgres(t testing.TB) (dsn string) {
 			return
 		}
 		pg.dsn, pg.stop, pg.err = startPostgres()
+		if pg.err != nil && !strings.HasPrefix(pg.err.Error(), "component missing:") {
+			pg.err = fmt.Errorf("starting PostgreSQL: %w", pg.err)
+		}
 		pg.private = pg.err == nil
 	})
 	if pg.err != nil {
-		t.Fatalf("postgres: %v", pg.err)
+		t.Fatal(pg.err)
 	}
 	return pg.dsn
 }

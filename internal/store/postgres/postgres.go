@@ -90,6 +90,7 @@ type Store struct {
 	// writer is this process's one write slot: an Update holds it from before it takes a
 	// connection until its transaction ends.
 	writer chan struct{}
+	where  string // describe's description of the database
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -138,8 +139,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: migrate %s: %w", where, err)
 	}
-	return &Store{pool: pool, writer: make(chan struct{}, 1)}, nil
+	return &Store{pool: pool, writer: make(chan struct{}, 1), where: where}, nil
 }
+
+// String names the database, server and user of the Store, without the password.
+func (s *Store) String() string { return s.where }
 
 // describe names the database of cfg for messages, without the password.
 func describe(cfg *pgxpool.Config) string {

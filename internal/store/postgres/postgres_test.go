@@ -1,4 +1,4 @@
-package postgres
+package postgres_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cartaschema/carta/internal/registry"
+	. "github.com/cartaschema/carta/internal/store/postgres"
 	"github.com/cartaschema/carta/internal/store/storetest"
 	"github.com/cartaschema/carta/internal/testenv"
 	"github.com/cartaschema/carta/schema"
@@ -91,7 +92,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		return
 	}
 	var n int
-	if err := stores[0].pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := stores[0].Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != len(migrationNames(t)) {
@@ -110,7 +111,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 
 func migrationNames(t *testing.T) []string {
 	t.Helper()
-	entries, err := migrationFS.ReadDir("migrations")
+	entries, err := MigrationFS.ReadDir("migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 
 	s = openTest(t, dsn)
 	defer s.Close()
-	if err := migrate(ctx, s.pool); err != nil {
+	if err := Migrate(ctx, s.Pool()); err != nil {
 		t.Fatalf("migrating a migrated database: %v", err)
 	}
 	if after := appliedMigrations(t, s); fmt.Sprint(after) != fmt.Sprint(before) {
@@ -157,7 +158,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 // appliedMigrations returns schema_migrations: name → applied_at.
 func appliedMigrations(t *testing.T, s *Store) map[string]int64 {
 	t.Helper()
-	rows, err := s.pool.Query(context.Background(), `SELECT name, applied_at FROM schema_migrations`)
+	rows, err := s.Pool().Query(context.Background(), `SELECT name, applied_at FROM schema_migrations`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestContentIDsNeverReusedAfterReopen(t *testing.T) {
 	if err := s.Update(ctx, func(tx registry.Tx) error { return tx.DeleteRegistry(ctx, "r") }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM contents`); err != nil {
+	if _, err := s.Pool().Exec(ctx, `DELETE FROM contents`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -394,14 +395,14 @@ func TestErrorMapping(t *testing.T) {
 		t.Errorf("GetRegistry(nope) = %v, want ErrNotExist naming the registry", err)
 	}
 	// The fallbacks for violations the creators did not foresee.
-	if err := mapError(fmt.Errorf("x: %w", &pgconn.PgError{Code: uniqueViolation}), "op"); !errors.Is(err, registry.ErrExists) {
-		t.Errorf("mapError(unique violation) = %v, want ErrExists", err)
+	if err := MapError(fmt.Errorf("x: %w", &pgconn.PgError{Code: UniqueViolation}), "op"); !errors.Is(err, registry.ErrExists) {
+		t.Errorf("MapError(unique violation) = %v, want ErrExists", err)
 	}
-	if err := mapError(&pgconn.PgError{Code: foreignKeyViolation}, "op"); !errors.Is(err, registry.ErrNotExist) {
-		t.Errorf("mapError(foreign key violation) = %v, want ErrNotExist", err)
+	if err := MapError(&pgconn.PgError{Code: ForeignKeyViolation}, "op"); !errors.Is(err, registry.ErrNotExist) {
+		t.Errorf("MapError(foreign key violation) = %v, want ErrNotExist", err)
 	}
-	if err := mapError(&pgconn.PgError{Code: "40001"}, "op"); errors.Is(err, registry.ErrExists) || errors.Is(err, registry.ErrNotExist) {
-		t.Errorf("mapError(serialization failure) = %v, want neither sentinel", err)
+	if err := MapError(&pgconn.PgError{Code: "40001"}, "op"); errors.Is(err, registry.ErrExists) || errors.Is(err, registry.ErrNotExist) {
+		t.Errorf("MapError(serialization failure) = %v, want neither sentinel", err)
 	}
 }
 
