@@ -12,7 +12,9 @@
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
 // CARTA_ADDR, --data-dir is CARTA_DATA_DIR, and so on (upper case, dashes as underscores, with
-// the CARTA_ prefix). A flag on the command line wins over the environment.
+// the CARTA_ prefix). A flag on the command line wins over the environment. --store (CARTA_STORE)
+// selects PostgreSQL with a postgres:// URL, so that several servers share one registry; by
+// default the registry is a SQLite file in --data-dir.
 package main
 
 import (

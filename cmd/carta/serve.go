@@ -20,7 +20,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var cfg server.Config
 	var logLevel, logFormat string
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8081", "listen `address`")
-	fs.StringVar(&cfg.DataDir, "data-dir", "carta-data", "`directory` of the embedded SQLite database")
+	fs.StringVar(&cfg.Store, "store", "", "the store: a postgres://user@host:5432/db (or postgresql://) `URL` for PostgreSQL, sqlite:PATH for a SQLite file, or empty for SQLite in --data-dir; pass a password through CARTA_STORE, PGPASSWORD or ~/.pgpass rather than the command line")
+	fs.StringVar(&cfg.DataDir, "data-dir", "carta-data", "`directory` of the embedded SQLite database when --store is empty")
 	fs.StringVar(&cfg.Account, "account-id", "123456789012", "AWS account `ID` used in ARNs")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` used in ARNs when a request is not signed")
 	fs.BoolVar(&cfg.RejectIncompatible, "reject-incompatible", false, "answer an incompatible registration with InvalidInputException instead of Status FAILURE")

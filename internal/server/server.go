@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cartaschema/carta/internal/api/glue"
 	"github.com/cartaschema/carta/internal/registry"
+	"github.com/cartaschema/carta/internal/store/postgres"
 	"github.com/cartaschema/carta/internal/store/sqlite"
 	"github.com/cartaschema/carta/schema"
 	"github.com/cartaschema/carta/schema/avro"
@@ -26,7 +28,11 @@ import (
 type Config struct {
 	// Addr is the listen address (default 127.0.0.1:8081).
 	Addr string
-	// DataDir holds the embedded SQLite database (default ./carta-data).
+	// Store selects the store: a postgres:// or postgresql:// connection URL for PostgreSQL
+	// (internal/store/postgres), "sqlite:PATH" for a SQLite database file at PATH, or "" (the
+	// default) for SQLite in DataDir.
+	Store string
+	// DataDir holds the embedded SQLite database (default ./carta-data) when Store is "".
 	DataDir string
 	// Account is the AWS account ID used in ARNs (default 123456789012).
 	Account string
@@ -64,12 +70,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return fmt.Errorf("creating data directory: %w", err)
-	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "carta.db"))
+	store, storeDesc, err := openStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("opening the store in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	defer store.Close()
 	svc, err := registry.NewService(ctx, store, registry.Options{
@@ -111,7 +114,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("carta is serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "store", "sqlite")
+	log.Info("carta is serving", "addr", ln.Addr().String(), "store", storeDesc)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -133,6 +136,51 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openStore opens the store cfg.Store selects, creating the SQLite database (and its
+// directory) when it does not exist and migrating either store to the current schema. It also
+// returns a description of the store for the log, without a password.
+func openStore(ctx context.Context, cfg Config) (registry.Store, string, error) {
+	switch {
+	case cfg.Store == "":
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, "", fmt.Errorf("creating data directory: %w", err)
+		}
+		path := filepath.Join(cfg.DataDir, "carta.db")
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, "", fmt.Errorf("opening the store in %s: %w", cfg.DataDir, err)
+		}
+		return db, "sqlite " + path, nil
+	case strings.HasPrefix(cfg.Store, "sqlite:"):
+		path := strings.TrimPrefix(cfg.Store, "sqlite:")
+		if path == "" {
+			return nil, "", errors.New("store sqlite: names no file: want sqlite:PATH")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, "", fmt.Errorf("creating the directory of %s: %w", path, err)
+		}
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, "", fmt.Errorf("opening the store %s: %w", path, err)
+		}
+		return db, "sqlite " + path, nil
+	case strings.HasPrefix(cfg.Store, "postgres://"), strings.HasPrefix(cfg.Store, "postgresql://"):
+		// The error names the database but never shows the password.
+		db, err := postgres.Open(ctx, cfg.Store)
+		if err != nil {
+			return nil, "", fmt.Errorf("opening the store: %w", err)
+		}
+		return db, "postgres " + db.String(), nil
+	default:
+		// Only the scheme: the rest may hold a password.
+		scheme, _, ok := strings.Cut(cfg.Store, ":")
+		if !ok || strings.ContainsAny(scheme, "/@ ") {
+			return nil, "", errors.New("unknown store: want a postgres:// or postgresql:// URL, sqlite:PATH, or nothing for SQLite in the data directory")
+		}
+		return nil, "", fmt.Errorf("unknown store scheme %q: want a postgres:// or postgresql:// URL, sqlite:PATH, or nothing for SQLite in the data directory", scheme)
+	}
 }
 
 func writeStatus(w http.ResponseWriter, code int, status string) {

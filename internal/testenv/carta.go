@@ -1,5 +1,6 @@
 // Package testenv starts the real components tests run against: a Carta
-// server in the test process, and (kinesalite.go) Kinesis.
+// server in the test process, (kinesalite.go) Kinesis and (postgres.go)
+// PostgreSQL.
 package testenv
 
 import (
@@ -31,7 +32,15 @@ func StartCarta(t testing.TB) string {
 // server is stopped when the test ends in any case.
 func StartCartaStoppable(t testing.TB) (url string, stop func()) {
 	t.Helper()
-	cfg := server.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}
+	return StartCartaWithConfig(t, server.Config{DataDir: t.TempDir()})
+}
+
+// StartCartaWithConfig is StartCartaStoppable with a configuration of the
+// caller's, e.g. a PostgreSQL store (Store: NewPostgresDatabase(t)); its
+// Addr is replaced by a free loopback port.
+func StartCartaWithConfig(t testing.TB, cfg server.Config) (url string, stop func()) {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
