@@ -2,10 +2,11 @@
 # scripts/test.sh — the project's one test command (README, .ci/run).
 #
 # Runs from any working directory. On a fresh machine it installs what is
-# missing (AWS CLI v2 from Debian, the npm packages of scripts/js, Go modules),
-# checks the preinstalled components the tests drive (AWS CLI v1, python3 +
-# boto3, Node.js), then vets and tests every package. Safe to run again: each
-# step is skipped when its component is already present.
+# missing (AWS CLI v2 and PostgreSQL 15 from Debian, the npm packages of
+# scripts/js, Go modules), checks the preinstalled components the tests drive
+# (AWS CLI v1, python3 + boto3, Node.js), then vets and tests every package.
+# Safe to run again: each step is skipped when its component is already
+# present.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -69,6 +70,28 @@ if [ ! -f scripts/js/node_modules/kinesalite/package.json ] ||
 	[ -f scripts/js/node_modules/kinesalite/package.json ] || die "npm ci in scripts/js did not install kinesalite"
 else
 	log "scripts/js node_modules present (kinesalite $(node -p "require('./scripts/js/node_modules/kinesalite/package.json').version"))"
+fi
+
+# PostgreSQL 15: the tests of internal/store/postgres and internal/server
+# start a private cluster with its initdb and pg_ctl
+# (internal/testenv/postgres.go), unless CARTA_TEST_POSTGRES_DSN names a
+# server to use instead. It normally comes preinstalled; Debian's
+# postgresql-15 (or postgresql) is the fallback.
+pg_bin=/usr/lib/postgresql/15/bin
+if [ -n "${CARTA_TEST_POSTGRES_DSN:-}" ]; then
+	log "PostgreSQL: the tests use the server of CARTA_TEST_POSTGRES_DSN"
+elif [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ]; then
+	log "PostgreSQL present: $("$pg_bin/pg_ctl" --version)"
+elif command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1 && pg_ctl --version | grep -q ') 15\.'; then
+	log "PostgreSQL present: $(pg_ctl --version)"
+else
+	command -v apt-get >/dev/null 2>&1 || die "PostgreSQL 15 (initdb, pg_ctl) is missing and apt-get is not available to install it"
+	log "installing PostgreSQL 15 (Debian package postgresql-15) with apt-get"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 ||
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql
+	[ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ] || die "apt-get install did not provide PostgreSQL 15 in $pg_bin"
+	log "installed: $("$pg_bin/pg_ctl" --version)"
 fi
 
 command -v go >/dev/null 2>&1 || die "go is missing"
