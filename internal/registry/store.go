@@ -7,8 +7,8 @@ import (
 )
 
 // Store is the persistence port of the registry. Implementations: internal/store/sqlite (the
-// embedded default) and, later, internal/store/postgres. The shared test suite in
-// internal/store/storetest runs against every implementation.
+// embedded default) and internal/store/postgres (several servers on one database). The shared
+// test suite in internal/store/storetest runs against every implementation.
 type Store interface {
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
