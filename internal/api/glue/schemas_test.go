@@ -158,3 +158,18 @@ func TestVersionLimit(t *testing.T) {
 	_, err := e.client.RegisterSchemaVersion(ctx, &awsglue.RegisterSchemaVersionInput{SchemaId: schID("r", "s"), SchemaDefinition: aws.String(avroV2Optional)})
 	wantErr[*types.ResourceNumberLimitExceededException](t, err, "More schema versions cannot be created.")
 }
+
+// A NUL character, which PostgreSQL cannot store, is refused on every store alike.
+func TestNULCharactersAreRefused(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ name, body, param string }{
+		{"definition", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n1","DataFormat":"AVRO","SchemaDefinition":"\"string\u0000\""}`, "SchemaDefinition"},
+		{"tag key", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n2","DataFormat":"AVRO","SchemaDefinition":"\"string\"","Tags":{"a\u0000":"v"}}`, "tagKey"},
+		{"tag value", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n3","DataFormat":"AVRO","SchemaDefinition":"\"string\"","Tags":{"a":"v\u0000"}}`, "tagValue"},
+	} {
+		r := e.post(t, "AWSGlue.CreateSchema", []byte(tc.body))
+		if r.status != 400 || r.errType != "InvalidInputException" || !strings.Contains(r.message, "Parameter Name: "+tc.param) {
+			t.Errorf("%s: HTTP %d %s %q", tc.name, r.status, r.errType, r.message)
+		}
+	}
+}

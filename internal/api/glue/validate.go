@@ -150,6 +150,10 @@ func checkDefinition(d string) error {
 	if strings.TrimLeft(d, " \t\n\v\f\r") == "" {
 		return invalid("The schema definition must contain a character that is not white space. Parameter Name: %s", pSchemaDefinition)
 	}
+	// No format allows a raw NUL (JSON escapes it as \u0000), and PostgreSQL cannot store one.
+	if strings.IndexByte(d, 0) >= 0 {
+		return badCharacters(pSchemaDefinition)
+	}
 	return nil
 }
 
@@ -164,6 +168,13 @@ func checkTags(tags map[string]string, param string) error {
 		}
 		if err := checkLength(v, 0, maxTagValueLen, pTagValue); err != nil {
 			return err
+		}
+		// A NUL cannot be stored by PostgreSQL: refused on every store alike.
+		if strings.IndexByte(k, 0) >= 0 {
+			return badCharacters(pTagKey)
+		}
+		if strings.IndexByte(v, 0) >= 0 {
+			return badCharacters(pTagValue)
 		}
 	}
 	return nil
