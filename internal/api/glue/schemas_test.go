@@ -163,7 +163,7 @@ func TestVersionLimit(t *testing.T) {
 func TestNULCharactersAreRefused(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct{ name, body, param string }{
-		{"definition", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n1","DataFormat":"AVRO","SchemaDefinition":"\"string\u0000\""}`, "SchemaDefinition"},
+		{"definition", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n1","DataFormat":"AVRO","SchemaDefinition":"\"string\u0000\""}`, "schemaDefinition"},
 		{"tag key", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n2","DataFormat":"AVRO","SchemaDefinition":"\"string\"","Tags":{"a\u0000":"v"}}`, "tagKey"},
 		{"tag value", `{"RegistryId":{"RegistryName":"default-registry"},"SchemaName":"n3","DataFormat":"AVRO","SchemaDefinition":"\"string\"","Tags":{"a":"v\u0000"}}`, "tagValue"},
 	} {
