@@ -54,6 +54,13 @@ type Tx interface {
 	GetContent(ctx context.Context, id int64) (*Content, error)
 	// FindContent returns the content row with the given format and fingerprint, or ErrNotExist.
 	FindContent(ctx context.Context, format schema.Format, fingerprint string) (*Content, error)
+	// ListContents orders by ID. Content rows outlive the versions that used them, so it also
+	// returns content no version references any more.
+	ListContents(ctx context.Context, afterID int64, limit int) ([]Content, error)
+	// ImportContent stores c with its own ID, as a restore does (EnsureContent picks the ID
+	// itself): ErrExists when c.ID, or c.Format with c.Fingerprint, is taken; an error when
+	// c.ID is not positive. Every ID the store hands out afterwards is greater than c.ID.
+	ImportContent(ctx context.Context, c Content) error
 
 	// CreateVersion stores v; (registry, schema, number) and ID are unique.
 	CreateVersion(ctx context.Context, v *Version) error
@@ -79,6 +86,10 @@ type Tx interface {
 	// ListAudit returns audit records in insertion order after the given sequence number,
 	// with each record's sequence number.
 	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]AuditEntry, error)
+	// ImportAudit stores e with its own sequence number, as a restore does: ErrExists when
+	// e.Seq is taken; an error when e.Seq is not positive. Every record appended afterwards
+	// gets a greater sequence number.
+	ImportAudit(ctx context.Context, e AuditEntry) error
 }
 
 // AuditEntry is a stored AuditRecord with its sequence number.

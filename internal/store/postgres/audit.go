@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cartaschema/carta/internal/registry"
 )
@@ -28,4 +29,22 @@ func (t *tx) ListAudit(ctx context.Context, afterSeq int64, limit int) ([]regist
 		e.Time = fromMillis(ms)
 		return e, err
 	})
+}
+
+// ImportAudit inserts e with its own sequence number (OVERRIDING SYSTEM VALUE): registry.ErrExists
+// when it is taken. It then moves the identity's sequence to e.Seq unless it is past it
+// already, so that AppendAudit's next record gets a greater number (see ImportContent about a
+// rollback).
+func (t *tx) ImportAudit(ctx context.Context, e registry.AuditEntry) error {
+	what := fmt.Sprintf("import audit record %d", e.Seq)
+	if e.Seq <= 0 {
+		return fmt.Errorf("postgres: %s: the sequence number must be positive", what)
+	}
+	err := t.insert(ctx, what, `INSERT INTO audit (seq, time, actor, action, target, rule, result, detail)
+		OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		[]any{e.Seq, millis(e.Time), e.Actor, e.Action, e.Target, e.Rule, e.Result, e.Detail}, "")
+	if err != nil {
+		return err
+	}
+	return t.advanceIdentity(ctx, what, "audit", "seq", e.Seq)
 }

@@ -58,6 +58,45 @@ func (t *tx) GetContent(ctx context.Context, id int64) (*registry.Content, error
 	return &c, nil
 }
 
+// ListContents returns up to limit content rows with an ID above afterID, ordered by ID.
+func (t *tx) ListContents(ctx context.Context, afterID int64, limit int) ([]registry.Content, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, format, canonical, fingerprint FROM contents
+		WHERE id > $1 ORDER BY id LIMIT $2`, afterID, sqlLimit(limit))
+	return collect(rows, err, "list contents", func(s scanner) (registry.Content, error) {
+		var c registry.Content
+		return c, s.Scan(&c.ID, &c.Format, &c.Canonical, &c.Fingerprint)
+	})
+}
+
+// ImportContent inserts c with its own ID (OVERRIDING SYSTEM VALUE: the identity column is
+// GENERATED ALWAYS): registry.ErrExists when the ID or the format and fingerprint are taken.
+// It then moves the identity's sequence to c.ID unless it is past it already, so that
+// EnsureContent's next ID is above c.ID. A sequence is not transactional: when the import rolls
+// back, the sequence stays moved, which leaves a gap in the IDs, as any rolled-back insert does,
+// and never reuses one.
+func (t *tx) ImportContent(ctx context.Context, c registry.Content) error {
+	what := fmt.Sprintf("import content %d", c.ID)
+	if c.ID <= 0 {
+		return fmt.Errorf("postgres: %s: the ID must be positive", what)
+	}
+	err := t.insert(ctx, what, `INSERT INTO contents (id, format, canonical, fingerprint) OVERRIDING SYSTEM VALUE
+		VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, []any{c.ID, c.Format, c.Canonical, c.Fingerprint}, "")
+	if err != nil {
+		return err
+	}
+	return t.advanceIdentity(ctx, what, "contents", "id", c.ID)
+}
+
+// advanceIdentity makes the identity column column of table hand out numbers above n from now
+// on: it sets the column's sequence to n unless the sequence is past n already.
+// pg_sequence_last_value is NULL while the sequence has handed out nothing, which GREATEST
+// ignores.
+func (t *tx) advanceIdentity(ctx context.Context, what, table, column string, n int64) error {
+	_, err := t.tx.Exec(ctx, `SELECT setval(seq, GREATEST($3::bigint, pg_sequence_last_value(seq)))
+		FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS seq) AS s`, table, column, n)
+	return mapError(err, what+": advance the "+table+" identity")
+}
+
 const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at`
 
 func scanVersion(s scanner) (registry.Version, error) {

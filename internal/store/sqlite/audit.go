@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cartaschema/carta/internal/registry"
 )
@@ -28,4 +29,17 @@ func (t *tx) ListAudit(ctx context.Context, afterSeq int64, limit int) ([]regist
 		e.Time = fromMillis(ms)
 		return e, err
 	})
+}
+
+// ImportAudit inserts e with its own sequence number: registry.ErrExists when it is taken.
+// AUTOINCREMENT records the largest sequence number ever inserted, so AppendAudit's next one is
+// above e.Seq.
+func (t *tx) ImportAudit(ctx context.Context, e registry.AuditEntry) error {
+	what := fmt.Sprintf("import audit record %d", e.Seq)
+	if e.Seq <= 0 {
+		return fmt.Errorf("sqlite: %s: the sequence number must be positive", what)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO audit (seq, time, actor, action, target, rule, result, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, millis(e.Time), e.Actor, e.Action, e.Target, e.Rule, e.Result, e.Detail)
+	return mapError(err, what)
 }

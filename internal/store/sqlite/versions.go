@@ -51,6 +51,29 @@ func (t *tx) GetContent(ctx context.Context, id int64) (*registry.Content, error
 	return &c, nil
 }
 
+// ListContents returns up to limit content rows with an ID above afterID, ordered by ID.
+func (t *tx) ListContents(ctx context.Context, afterID int64, limit int) ([]registry.Content, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, format, canonical, fingerprint FROM contents
+		WHERE id > ? ORDER BY id LIMIT ?`, afterID, sqlLimit(limit))
+	return collect(rows, err, "list contents", func(s scanner) (registry.Content, error) {
+		var c registry.Content
+		return c, s.Scan(&c.ID, &c.Format, &c.Canonical, &c.Fingerprint)
+	})
+}
+
+// ImportContent inserts c with its own ID: registry.ErrExists when the ID or the format and
+// fingerprint are taken. AUTOINCREMENT records the largest ID ever inserted in
+// sqlite_sequence, in the same transaction, so EnsureContent's next ID is above c.ID.
+func (t *tx) ImportContent(ctx context.Context, c registry.Content) error {
+	what := fmt.Sprintf("import content %d", c.ID)
+	if c.ID <= 0 {
+		return fmt.Errorf("sqlite: %s: the ID must be positive", what)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO contents (id, format, canonical, fingerprint) VALUES (?, ?, ?, ?)`,
+		c.ID, c.Format, c.Canonical, c.Fingerprint)
+	return mapError(err, what)
+}
+
 const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at`
 
 func scanVersion(s scanner) (registry.Version, error) {

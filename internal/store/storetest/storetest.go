@@ -13,6 +13,8 @@
 //   - An empty tag map or reasons list, nil or not, reads back as nil.
 //   - View is read-only: a write inside it fails.
 //   - Update rolls back when fn returns an error or panics; the panic reaches the caller.
+//   - ImportContent and ImportAudit keep the imported ID or sequence number, and every one the
+//     store hands out afterwards, in the same transaction or later, is above it.
 //
 // A store is used as a regular caller would: any use of registry.Store that passes this suite is
 // safe against every implementation.
@@ -50,6 +52,9 @@ func Run(t *testing.T, open func(t *testing.T) registry.Store) {
 		{"DeleteSchemaCascades", testDeleteSchemaCascades},
 		{"ContentIDsNeverReused", testContentIDsNeverReused},
 		{"Audit", testAudit},
+		{"ContentPages", testContentPages},
+		{"ImportContent", testImportContent},
+		{"ImportAudit", testImportAudit},
 		{"Times", testTimes},
 		{"TagsAndReasons", testTagsAndReasons},
 		{"UpdateRollsBackOnError", testRollbackOnError},
