@@ -142,45 +142,84 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 // directory) when it does not exist and migrating either store to the current schema. It also
 // returns a description of the store for the log, without a password.
 func openStore(ctx context.Context, cfg Config) (registry.Store, string, error) {
+	return OpenStore(ctx, StoreConfig{Store: cfg.Store, DataDir: cfg.DataDir})
+}
+
+// StoreConfig selects a store, as `carta serve` does with --store and --data-dir.
+type StoreConfig struct {
+	// Store is a postgres:// or postgresql:// connection URL, "sqlite:PATH", or "" for SQLite
+	// in DataDir (see Config.Store).
+	Store string
+	// DataDir holds the SQLite database carta.db when Store is "".
+	DataDir string
+	// MustExist refuses a SQLite database file that does not exist instead of creating it
+	// (with its directory): a command that only reads the store, such as carta export, should
+	// not leave an empty database behind a mistyped path.
+	MustExist bool
+}
+
+// OpenStore opens the store sc selects and migrates it to the current schema. It also returns
+// a description of the store for messages, without a password. The caller must close the
+// store.
+func OpenStore(ctx context.Context, sc StoreConfig) (registry.Store, string, error) {
 	switch {
-	case cfg.Store == "":
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, "", fmt.Errorf("creating data directory: %w", err)
+	case sc.Store == "":
+		dir := sc.DataDir
+		if dir == "" {
+			dir = "carta-data"
 		}
-		path := filepath.Join(cfg.DataDir, "carta.db")
+		path := filepath.Join(dir, "carta.db")
+		if err := prepareSQLite(path, dir, sc.MustExist); err != nil {
+			return nil, "", err
+		}
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
-			return nil, "", fmt.Errorf("opening the store in %s: %w", cfg.DataDir, err)
+			return nil, "", fmt.Errorf("opening the store in %s: %w", dir, err)
 		}
 		return db, "sqlite " + path, nil
-	case strings.HasPrefix(cfg.Store, "sqlite:"):
-		path := strings.TrimPrefix(cfg.Store, "sqlite:")
+	case strings.HasPrefix(sc.Store, "sqlite:"):
+		path := strings.TrimPrefix(sc.Store, "sqlite:")
 		if path == "" {
 			return nil, "", errors.New("store sqlite: names no file: want sqlite:PATH")
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, "", fmt.Errorf("creating the directory of %s: %w", path, err)
+		if err := prepareSQLite(path, filepath.Dir(path), sc.MustExist); err != nil {
+			return nil, "", err
 		}
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			return nil, "", fmt.Errorf("opening the store %s: %w", path, err)
 		}
 		return db, "sqlite " + path, nil
-	case strings.HasPrefix(cfg.Store, "postgres://"), strings.HasPrefix(cfg.Store, "postgresql://"):
+	case strings.HasPrefix(sc.Store, "postgres://"), strings.HasPrefix(sc.Store, "postgresql://"):
 		// The error names the database but never shows the password.
-		db, err := postgres.Open(ctx, cfg.Store)
+		db, err := postgres.Open(ctx, sc.Store)
 		if err != nil {
 			return nil, "", fmt.Errorf("opening the store: %w", err)
 		}
 		return db, "postgres " + db.String(), nil
 	default:
 		// Only the scheme: the rest may hold a password.
-		scheme, _, ok := strings.Cut(cfg.Store, ":")
+		scheme, _, ok := strings.Cut(sc.Store, ":")
 		if !ok || strings.ContainsAny(scheme, "/@ ") {
 			return nil, "", errors.New("unknown store: want a postgres:// or postgresql:// URL, sqlite:PATH, or nothing for SQLite in the data directory")
 		}
 		return nil, "", fmt.Errorf("unknown store scheme %q: want a postgres:// or postgresql:// URL, sqlite:PATH, or nothing for SQLite in the data directory", scheme)
 	}
+}
+
+// prepareSQLite creates dir, the directory of the SQLite database file path, or, when
+// mustExist is set, checks that the file exists.
+func prepareSQLite(path, dir string, mustExist bool) error {
+	if mustExist {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("no SQLite store %s: %w", path, errors.Unwrap(err))
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("creating the data directory %s: %w", dir, err)
+	}
+	return nil
 }
 
 func writeStatus(w http.ResponseWriter, code int, status string) {
