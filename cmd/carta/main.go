@@ -8,6 +8,8 @@
 //	carta init [DIR]        write a carta.yaml declaring the schema files found
 //	carta encode ...        frame one JSON record on stdin with a registered schema version
 //	carta decode ...        decode one framed record (Glue or Confluent) on stdin to JSON
+//	carta export ...        write the whole registry store as JSON lines (a backup)
+//	carta import ...        read an export into an empty store (a restore, or a move between stores)
 //	carta version           print the version
 //
 // Every flag of `carta serve` can also be set with an environment variable: --addr is
@@ -46,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
-	case "check", "register", "diff", "validate", "init", "encode", "decode":
+	case "check", "register", "diff", "validate", "init", "encode", "decode", "export", "import":
 		return cli.Run(ctx, args[0], args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carta", version)
@@ -75,6 +77,9 @@ Usage:
   carta encode          frame one JSON record from stdin as a producer would (Glue or
                         Confluent wire format)
   carta decode          decode one framed record from stdin and print it as JSON
+  carta export          write the whole store (--store or --data-dir) as JSON lines: a backup
+  carta import          read an export into an empty store: a restore, or a move from SQLite
+                        to PostgreSQL (see docs/operations.md)
   carta version         print the version
 
 Exit status: 0 compatible or accepted, 1 incompatible, invalid or refused, 2 usage, I/O or

@@ -98,18 +98,21 @@ func checkerCondition(cond string) (bool, error) {
 	return !errors.Is(err, schema.ErrCheckUnsupported), nil
 }
 
-// startCarta is the script command `start-carta [--reject-incompatible]`: it runs `carta serve`
-// in the test process (SQLite in the script's work directory) on a free port, sets $CARTA_URL,
-// and stops the server when the script ends.
+// startCarta is the script command `start-carta [--reject-incompatible] [--data-dir DIR]`: it
+// runs `carta serve` in the test process (SQLite in DIR, by default .carta-data in the script's
+// work directory) on a free port, sets $CARTA_URL, and stops the server when the script ends.
 func startCarta(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! start-carta")
 	}
 	cfg := server.Config{Addr: "127.0.0.1:0", DataDir: ts.MkAbs(".carta-data")}
-	for _, a := range args {
-		switch a {
-		case "--reject-incompatible":
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--reject-incompatible":
 			cfg.RejectIncompatible = true
+		case a == "--data-dir" && i+1 < len(args):
+			i++
+			cfg.DataDir = ts.MkAbs(args[i])
 		default:
 			ts.Fatalf("start-carta: unknown argument %q", a)
 		}

@@ -1,5 +1,5 @@
 // Package cli implements Carta's command-line tools for producers' CI: carta check, register,
-// diff, validate and init. Every command checks compatibility with the same engine the server
+// diff, validate and init; and for operators: carta export and import (internal/backup). Every command checks compatibility with the same engine the server
 // runs (schema.Check with the server's format handlers), so a verdict in CI is the verdict the
 // registry gives.
 //
@@ -49,6 +49,8 @@ func Commands() []Command {
 		{"init", "init [--registry R] [--mode M] [--force] [DIR]", runInit},
 		{"encode", encodeSynopsis, runEncode},
 		{"decode", decodeSynopsis, runDecode},
+		{"export", exportSynopsis, runExport},
+		{"import", importSynopsis, runImport},
 	}
 }
 
