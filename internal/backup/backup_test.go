@@ -579,3 +579,26 @@ func TestExportIsOneSnapshot(t *testing.T) {
 		t.Errorf("no registration between the first export (%v) and the last (%v): the test proves nothing", first, last)
 	}
 }
+
+// TestNULIntoPostgres: PostgreSQL text cannot hold U+0000, which SQLite can; the import fails
+// naming the line, and leaves the database empty.
+func TestNULIntoPostgres(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLite(t)
+	err := src.Update(ctx, func(tx registry.Tx) error {
+		return tx.CreateRegistry(ctx, &registry.Registry{Name: "r", Description: "nul \x00 here", Status: registry.StatusAvailable})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := export(t, src)
+	pg := openPostgres(t)
+	_, err = backup.Import(ctx, pg, bytes.NewReader(data))
+	if err == nil || !strings.HasPrefix(err.Error(), "line 2: ") {
+		t.Fatalf("Import of a NUL into PostgreSQL = %v, want an error at line 2", err)
+	}
+	if inv := inventory(t, pg); len(inv.versions) != 0 {
+		t.Errorf("a failed import left rows behind: %+v", inv)
+	}
+	importInto(t, openSQLite(t), data) // SQLite takes it
+}
