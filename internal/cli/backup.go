@@ -100,8 +100,9 @@ func exportError(err error) error {
 	return ioError(fmt.Errorf("export failed: %w", err))
 }
 
-// exportFile writes the export to a temporary file next to path and renames it to path once
-// it is complete and on disk, so that path never holds a partial export.
+// exportFile writes the export to a temporary file next to path (mode 0600, as os.CreateTemp
+// makes it) and renames it to path once it is complete and on disk, so that path never holds a
+// partial export.
 func exportFile(ctx context.Context, store registry.Store, path string) (backup.Counts, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -124,9 +125,6 @@ func exportFile(ctx context.Context, store registry.Store, path string) (backup.
 	}
 	if err := f.Close(); err != nil {
 		return n, ioError(fmt.Errorf("cannot write %s: %w", path, err))
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return n, ioError(err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return n, ioError(fmt.Errorf("cannot write %s: %w", path, err))
