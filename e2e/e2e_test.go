@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cartaschema/carta/internal/testenv"
 )
 
 // cartaBin is the carta binary TestMain builds from ./cmd/carta.
@@ -54,7 +56,8 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: component missing: the carta binary: go build ./cmd/carta failed: %v\n%s", err, out)
 		return 1
 	}
-	return m.Run()
+	// PostgresMain stops the private PostgreSQL cluster the storage tests start, if any.
+	return testenv.PostgresMain(m)
 }
 
 // goTool finds the go command that is running this test.
@@ -92,6 +95,7 @@ func (b *lockedBuffer) String() string {
 type server struct {
 	Endpoint string // http://127.0.0.1:PORT
 	DataDir  string
+	opts     serverOptions
 	cmd      *exec.Cmd
 	out      *lockedBuffer
 	done     chan struct{}
@@ -103,6 +107,7 @@ type server struct {
 type serverOptions struct {
 	dataDir string // reuse this directory (a restart); default: a fresh t.TempDir
 	viaEnv  bool   // pass CARTA_ADDR/CARTA_DATA_DIR instead of flags
+	store   string // --store: a postgres:// URL, sqlite:PATH, or "" for SQLite in the data directory
 }
 
 // startServer starts a fresh server on a free loopback port, waits for
@@ -121,8 +126,9 @@ func startServerWith(t *testing.T, opts serverOptions) *server {
 	}
 	var lastErr error
 	// A free port can be taken between choosing and binding it; try again then.
+	opts.dataDir = dataDir
 	for attempt := 0; attempt < 3; attempt++ {
-		s, err := launch(t, dataDir, opts.viaEnv)
+		s, err := launch(t, opts, "")
 		if err == nil {
 			t.Cleanup(func() { s.stop(t) })
 			return s
@@ -133,14 +139,20 @@ func startServerWith(t *testing.T, opts serverOptions) *server {
 	return nil
 }
 
-func launch(t *testing.T, dataDir string, viaEnv bool) (*server, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
+// launch starts `carta serve` with opts (whose dataDir is set) on addr, or on a free loopback
+// port when addr is "", and waits until it is ready.
+func launch(t *testing.T, opts serverOptions, addr string) (*server, error) {
+	dataDir, viaEnv := opts.dataDir, opts.viaEnv
+	if addr == "" {
+		var err error
+		if addr, err = freeAddr(); err != nil {
+			return nil, err
+		}
 	}
 	s := &server{
 		Endpoint: "http://" + addr,
 		DataDir:  dataDir,
+		opts:     opts,
 		out:      &lockedBuffer{},
 		done:     make(chan struct{}),
 	}
@@ -150,6 +162,9 @@ func launch(t *testing.T, dataDir string, viaEnv bool) (*server, error) {
 		env = append(env, "CARTA_ADDR="+addr, "CARTA_DATA_DIR="+dataDir)
 	} else {
 		args = append(args, "--addr", addr, "--data-dir", dataDir)
+	}
+	if opts.store != "" {
+		args = append(args, "--store", opts.store)
 	}
 	s.cmd = exec.Command(cartaBin, args...)
 	s.cmd.Env = env
