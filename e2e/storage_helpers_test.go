@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -31,10 +32,13 @@ import (
 
 // glueClient is testenv.GlueClient without retries: every call is sent exactly once, so a
 // registration the test counts as unacknowledged was never silently sent again, and every
-// failure shows.
+// failure shows. Every request uses a fresh connection: a kept-alive one can belong to a node
+// the test has just killed, and a response read from it fails in ways a retry-free client
+// cannot tell from a server fault.
 func glueClient(endpoint string) *awsglue.Client {
 	return awsglue.New(testenv.GlueClient(endpoint).Options(), func(o *awsglue.Options) {
 		o.Retryer = aws.NopRetryer{}
+		o.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 	})
 }
 
