@@ -6,22 +6,30 @@
 //
 // An export is UTF-8 text, one JSON object per line, each with a "type":
 //
-//	{"type":"carta-export","version":1}
+//	{"type":"carta-export","version":2}
 //	{"type":"registry","name":...,"description":...,"tags":{...},"status":...,"created":...,"updated":...}
 //	{"type":"schema","registry":...,"name":...,"format":...,"compatibility":...,"description":...,"tags":{...},
 //	 "checkpoint":...,"latest_version":...,"next_version":...,"status":...,"created":...,"updated":...}
+//	{"type":"config","registry":...,"subject":...,"compatibility":...,"normalize":...,"policy":...,"mode":...,"updated":...}
 //	{"type":"content","id":...,"format":...,"fingerprint":...,"canonical":...}
 //	{"type":"version","id":...,"registry":...,"schema":...,"number":...,"status":...,"format":...,
-//	 "content_id":...,"created":...,"reasons":[...],"metadata":[{"key":...,"value":...,"created":...}],"definition":...}
+//	 "content_id":...,"created":...,"reasons":[...],"metadata":[{"key":...,"value":...,"created":...}],
+//	 "deleted":...,"contract_metadata":...,"contract_rule_set":...,"definition":...}
 //	{"type":"audit","seq":...,"time":...,"actor":...,"action":...,"target":...,"rule":...,"result":...,"detail":...}
-//	{"type":"end","registries":N,"schemas":N,"contents":N,"versions":N,"metadata":N,"audit":N}
+//	{"type":"end","registries":N,"schemas":N,"configs":N,"contents":N,"versions":N,"metadata":N,"audit":N}
 //
 // The header comes first and the end line last; in between come every registry (by name),
-// every schema (by registry and name), every content row (by ID, including content no version
-// uses any more), every version (by schema, then number) with its metadata inline, and the
-// audit log (by sequence number): parents before children, so that an import replays the
-// lines in order. Every field is always present; empty tags are {}, empty reasons and metadata
-// []. Times are RFC 3339 in UTC with milliseconds, the precision the stores keep. Content IDs
+// every schema (by registry and name), every config (by registry and subject; the global one
+// has both empty), every content row (by ID, including content no version uses any more),
+// every version (by schema, then number) with its metadata inline, and the audit log (by
+// sequence number): parents before children, so that an import replays the lines in order.
+// Every field is always present; empty tags are {}, empty reasons and metadata [], an unset
+// config setting and an absent contract "" (a config's normalize is "", "true" or "false").
+//
+// Version 1, written before the Confluent API, has no config lines, no "configs" count and no
+// deleted, contract_metadata and contract_rule_set fields; Import still reads it, and gives
+// every schema of a version 1 file the subject-level config of its compatibility, as the
+// store migration that added configs does. Times are RFC 3339 in UTC with milliseconds, the precision the stores keep. Content IDs
 // (the Confluent schema IDs), version UUIDs and numbers, statuses, reasons, metadata, tags,
 // times and audit sequence numbers are kept as they are, so that an export of an imported store
 // is byte for byte the export it was imported from.
@@ -46,8 +54,9 @@ import (
 	"github.com/cartaschema/carta/schema"
 )
 
-// FormatVersion is the version of the export format this package writes and reads.
-const FormatVersion = 1
+// FormatVersion is the version of the export format this package writes. Import reads it and
+// version 1.
+const FormatVersion = 2
 
 // HeaderType is the type of the first line of an export.
 const HeaderType = "carta-export"
@@ -61,6 +70,7 @@ const MaxLineBytes = 64 << 20
 const (
 	typeRegistry = "registry"
 	typeSchema   = "schema"
+	typeConfig   = "config"
 	typeContent  = "content"
 	typeVersion  = "version"
 	typeAudit    = "audit"
@@ -74,6 +84,7 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 type Counts struct {
 	Registries int `json:"registries"`
 	Schemas    int `json:"schemas"`
+	Configs    int `json:"configs" since:"2"`
 	Contents   int `json:"contents"`
 	Versions   int `json:"versions"`
 	// Metadata counts the key/value pairs of every version.
@@ -81,11 +92,12 @@ type Counts struct {
 	Audit    int `json:"audit"`
 }
 
-// String is a one-line summary, e.g. "2 registries, 3 schemas, 4 contents, 5 versions,
-// 1 metadata pair, 9 audit records".
+// String is a one-line summary, e.g. "2 registries, 3 schemas, 1 config, 4 contents,
+// 5 versions, 1 metadata pair, 9 audit records".
 func (c Counts) String() string {
-	return fmt.Sprintf("%s, %s, %s, %s, %s, %s",
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %s, %s",
 		plural(c.Registries, "registry", "registries"), plural(c.Schemas, "schema", "schemas"),
+		plural(c.Configs, "config", "configs"),
 		plural(c.Contents, "content", "contents"), plural(c.Versions, "version", "versions"),
 		plural(c.Metadata, "metadata pair", "metadata pairs"), plural(c.Audit, "audit record", "audit records"))
 }
@@ -115,7 +127,8 @@ var ErrNotEmpty = errors.New("the target store is not empty")
 // it byte for byte.
 var ErrNotUTF8 = errors.New("text that is not valid UTF-8, which an export cannot keep byte for byte")
 
-// The lines. Field order is the order of the JSON object; no field is omitted.
+// The lines. Field order is the order of the JSON object; no field is omitted. A field tagged
+// since:"N" is absent from files of format versions before N.
 
 type header struct {
 	Type    string `json:"type"`
@@ -148,6 +161,17 @@ type schemaLine struct {
 	Updated       string            `json:"updated"`
 }
 
+type configLine struct {
+	Type          string        `json:"type"`
+	Registry      string        `json:"registry"`
+	Subject       string        `json:"subject"`
+	Compatibility schema.Mode   `json:"compatibility"`
+	Normalize     string        `json:"normalize"`
+	Policy        schema.Policy `json:"policy"`
+	Mode          string        `json:"mode"`
+	Updated       string        `json:"updated"`
+}
+
 type contentLine struct {
 	Type        string        `json:"type"`
 	ID          int64         `json:"id"`
@@ -174,6 +198,11 @@ type versionLine struct {
 	Created   string                   `json:"created"`
 	Reasons   []schema.Incompatibility `json:"reasons"`
 	Metadata  []metadataLine           `json:"metadata"`
+	Deleted   bool                     `json:"deleted" since:"2"`
+	// ContractMetadata and ContractRuleSet are JSON text, not JSON values: a store keeps them
+	// byte for byte.
+	ContractMetadata string `json:"contract_metadata" since:"2"`
+	ContractRuleSet  string `json:"contract_rule_set" since:"2"`
 	// Definition comes last: it is the long field, and a reader scanning the file sees the
 	// rest first.
 	Definition string `json:"definition"`

@@ -67,6 +67,9 @@ func (e *exporter) run(ctx context.Context, tx registry.Tx) error {
 	if err := e.forEachSchema(ctx, tx, e.schema); err != nil {
 		return err
 	}
+	if err := e.configs(ctx, tx); err != nil {
+		return err
+	}
 	if err := e.contents(ctx, tx); err != nil {
 		return err
 	}
@@ -135,6 +138,26 @@ func (e *exporter) schema(sc registry.Schema) error {
 	return nil
 }
 
+func (e *exporter) configs(ctx context.Context, tx registry.Tx) error {
+	cs, err := tx.ListConfigs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		l := configLine{Type: typeConfig, Registry: c.Registry, Subject: c.Subject, Compatibility: c.Compatibility,
+			Policy: c.Policy, Mode: c.Mode, Updated: formatTime(c.UpdatedAt)}
+		if c.Normalize != nil {
+			l.Normalize = fmt.Sprint(*c.Normalize)
+		}
+		what := fmt.Sprintf("config of subject %q in registry %q", c.Subject, c.Registry)
+		if err := e.line(what, l, c.Registry, c.Subject, string(c.Compatibility), string(c.Policy), c.Mode); err != nil {
+			return err
+		}
+		e.n.Configs++
+	}
+	return nil
+}
+
 func (e *exporter) contents(ctx context.Context, tx registry.Tx) error {
 	var after int64
 	for {
@@ -170,11 +193,13 @@ func (e *exporter) versions(ctx context.Context, tx registry.Tx, sc registry.Sch
 			}
 			l := versionLine{Type: typeVersion, ID: v.ID, Registry: v.Registry, Schema: v.Schema, Number: v.Number,
 				Status: v.Status, Format: v.Format, ContentID: v.ContentID, Created: formatTime(v.CreatedAt),
-				Reasons: v.Reasons, Metadata: make([]metadataLine, len(md)), Definition: v.Definition}
+				Reasons: v.Reasons, Metadata: make([]metadataLine, len(md)), Deleted: v.Deleted,
+				ContractMetadata: v.ContractMetadata, ContractRuleSet: v.ContractRuleSet, Definition: v.Definition}
 			if l.Reasons == nil {
 				l.Reasons = []schema.Incompatibility{}
 			}
-			strs := []string{v.ID, v.Registry, v.Schema, v.Status, string(v.Format), v.Definition}
+			strs := []string{v.ID, v.Registry, v.Schema, v.Status, string(v.Format), v.Definition,
+				v.ContractMetadata, v.ContractRuleSet}
 			for i, m := range md {
 				l.Metadata[i] = metadataLine{Key: m.Key, Value: m.Value, Created: formatTime(m.CreatedAt)}
 				strs = append(strs, m.Key, m.Value)

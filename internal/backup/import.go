@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
@@ -24,7 +25,7 @@ import (
 // type, lacks a field or has one it should not, holds an invalid value, refers to a registry,
 // schema or content no earlier line defined, or repeats one, and an export without its end
 // line or whose counts do not match, fail the import with a *LineError naming the line; so
-// does a header of another format version. Nothing is left behind: the transaction rolls back.
+// does a header of a format version other than 1 and FormatVersion. Nothing is left behind: the transaction rolls back.
 // An error reading r or writing the store is returned as it is, prefixed with the line.
 func Import(ctx context.Context, store registry.Store, r io.Reader) (Counts, error) {
 	var n Counts
@@ -52,6 +53,8 @@ var maxLineBytes = MaxLineBytes
 type importer struct {
 	tx registry.Tx
 	n  Counts
+	// version is the format version of the file.
+	formatVersion int
 	// What earlier lines defined: registries by name, schemas by (registry, name), content
 	// formats by ID.
 	registries map[string]bool
@@ -86,8 +89,12 @@ func (im *importer) makeRoom(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	configs, err := tx.ListConfigs(ctx)
+	if err != nil {
+		return err
+	}
 	onlyDefault := len(regs) == 0 || len(regs) == 1 && regs[0].Name == registry.DefaultRegistry
-	if !onlyDefault || nSchemas > 0 || nVersions > 0 || len(contents) > 0 || len(audit) > 0 {
+	if !onlyDefault || nSchemas > 0 || nVersions > 0 || len(contents) > 0 || len(audit) > 0 || len(configs) > 0 {
 		var has []string
 		if nRegs > 0 {
 			has = append(has, plural(nRegs, "registry", "registries"))
@@ -103,6 +110,9 @@ func (im *importer) makeRoom(ctx context.Context) error {
 		}
 		if len(audit) > 0 {
 			has = append(has, "audit records")
+		}
+		if len(configs) > 0 {
+			has = append(has, "configs")
 		}
 		return fmt.Errorf("%w: it holds %s; an import restores into an empty store only (or one with nothing but the empty default registry a server creates when it first starts)",
 			ErrNotEmpty, strings.Join(has, ", "))
@@ -129,7 +139,8 @@ func (im *importer) run(ctx context.Context, r io.Reader) error {
 		}
 		text := sc.Bytes()
 		if line == 1 {
-			if err := readHeader(text); err != nil {
+			var err error
+			if im.formatVersion, err = readHeader(text); err != nil {
 				return &LineError{line, err}
 			}
 			continue
@@ -165,22 +176,22 @@ func invalid(format string, args ...any) error {
 	return &LineError{Err: fmt.Errorf(format, args...)}
 }
 
-// readHeader checks the first line.
-func readHeader(text []byte) error {
+// readHeader checks the first line and returns the format version.
+func readHeader(text []byte) (int, error) {
 	var h struct {
 		Type    *string `json:"type"`
 		Version *int    `json:"version"`
 	}
 	if err := json.Unmarshal(text, &h); err != nil || h.Type == nil || *h.Type != HeaderType {
-		return fmt.Errorf(`not a carta export: the first line must be {"type":%q,"version":%d}`, HeaderType, FormatVersion)
+		return 0, fmt.Errorf(`not a carta export: the first line must be {"type":%q,"version":%d}`, HeaderType, FormatVersion)
 	}
 	if h.Version == nil {
-		return errors.New("the header has no version")
+		return 0, errors.New("the header has no version")
 	}
-	if *h.Version != FormatVersion {
-		return fmt.Errorf("export format version %d is not supported: this carta reads version %d", *h.Version, FormatVersion)
+	if *h.Version != 1 && *h.Version != FormatVersion {
+		return 0, fmt.Errorf("export format version %d is not supported: this carta reads versions 1 and %d", *h.Version, FormatVersion)
 	}
-	return nil
+	return *h.Version, nil
 }
 
 // apply checks one line after the header and writes what it holds. ended reports the end line.
@@ -199,37 +210,46 @@ func (im *importer) apply(ctx context.Context, text []byte) (ended bool, err err
 	switch typ {
 	case typeRegistry:
 		var l registryLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		return false, im.registry(ctx, l)
 	case typeSchema:
 		var l schemaLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		return false, im.schema(ctx, l)
+	case typeConfig:
+		if im.formatVersion < 2 {
+			return false, invalid("a config line in a version %d export", im.formatVersion)
+		}
+		var l configLine
+		if err := im.decode(text, raw, &l); err != nil {
+			return false, err
+		}
+		return false, im.config(ctx, l)
 	case typeContent:
 		var l contentLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		return false, im.content(ctx, l)
 	case typeVersion:
 		var l versionLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		return false, im.version(ctx, l)
 	case typeAudit:
 		var l auditLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		return false, im.audit(ctx, l)
 	case typeEnd:
 		var l endLine
-		if err := decode(text, raw, &l); err != nil {
+		if err := im.decode(text, raw, &l); err != nil {
 			return false, err
 		}
 		if l.Counts != im.n {
@@ -243,11 +263,14 @@ func (im *importer) apply(ctx context.Context, text []byte) (ended bool, err err
 	}
 }
 
-// decode reads a line into v, a pointer to a line struct: every field of v must be present
-// and not null, and no other field may be.
-func decode(text []byte, raw map[string]json.RawMessage, v any) error {
-	if missing := missingFields(raw, reflect.TypeOf(v).Elem()); len(missing) > 0 {
+// decode reads a line into v, a pointer to a line struct: every field of v that the file's
+// format version has must be present and not null, and no other field may be.
+func (im *importer) decode(text []byte, raw map[string]json.RawMessage, v any) error {
+	if missing := missingFields(raw, reflect.TypeOf(v).Elem(), im.formatVersion); len(missing) > 0 {
 		return invalid("missing %s", strings.Join(missing, ", "))
+	}
+	if extra := newerFields(raw, reflect.TypeOf(v).Elem(), im.formatVersion); len(extra) > 0 {
+		return invalid("%s not in a version %d export", strings.Join(extra, ", "), im.formatVersion)
 	}
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
@@ -257,14 +280,17 @@ func decode(text []byte, raw map[string]json.RawMessage, v any) error {
 	return nil
 }
 
-// missingFields lists the JSON fields of struct type t (and of its embedded structs) that raw
-// lacks or holds as null.
-func missingFields(raw map[string]json.RawMessage, t reflect.Type) []string {
+// missingFields lists the JSON fields of struct type t (and of its embedded structs) that
+// format version has and raw lacks or holds as null.
+func missingFields(raw map[string]json.RawMessage, t reflect.Type, version int) []string {
 	var missing []string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.Anonymous {
-			missing = append(missing, missingFields(raw, f.Type)...)
+			missing = append(missing, missingFields(raw, f.Type, version)...)
+			continue
+		}
+		if since(f) > version {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -273,6 +299,32 @@ func missingFields(raw map[string]json.RawMessage, t reflect.Type) []string {
 		}
 	}
 	return missing
+}
+
+// newerFields lists the JSON fields of struct type t (and of its embedded structs) that raw
+// holds although format version does not have them.
+func newerFields(raw map[string]json.RawMessage, t reflect.Type, version int) []string {
+	var extra []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			extra = append(extra, newerFields(raw, f.Type, version)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if _, ok := raw[name]; ok && since(f) > version {
+			extra = append(extra, fmt.Sprintf("%q", name))
+		}
+	}
+	return extra
+}
+
+// since is the format version that added field f (its since tag), 1 when untagged.
+func since(f reflect.StructField) int {
+	if v, err := strconv.Atoi(f.Tag.Get("since")); err == nil {
+		return v
+	}
+	return 1
 }
 
 // validStatus reports whether s is a status of the registry.
@@ -356,8 +408,55 @@ func (im *importer) schema(ctx context.Context, l schemaLine) error {
 	if err := stored(im.tx.CreateSchema(ctx, s), what); err != nil {
 		return err
 	}
+	if im.formatVersion < 2 {
+		// What the store migration that added configs does: a schema of a version 1 file came
+		// through the Glue API, which sets its compatibility at the subject level.
+		c := &registry.Config{Registry: l.Registry, Subject: l.Name, Compatibility: l.Compatibility, UpdatedAt: updated}
+		if err := stored(im.tx.PutConfig(ctx, c), what+": its config"); err != nil {
+			return err
+		}
+	}
 	im.schemas[[2]string{l.Registry, l.Name}] = s
 	im.n.Schemas++
+	return nil
+}
+
+// modes are the Confluent modes a config may hold.
+var modes = map[string]bool{"": true, "READWRITE": true, "READONLY": true, "IMPORT": true}
+
+func (im *importer) config(ctx context.Context, l configLine) error {
+	what := fmt.Sprintf("config of subject %q in registry %q", l.Subject, l.Registry)
+	switch {
+	case l.Registry == "" && l.Subject != "":
+		return invalid("%s: a subject's config names its registry", what)
+	case l.Compatibility != "" && !l.Compatibility.Valid():
+		return invalid("%s: unknown compatibility %q", what, l.Compatibility)
+	case l.Normalize != "" && l.Normalize != "true" && l.Normalize != "false":
+		return invalid(`%s: normalize %q is not "", "true" or "false"`, what, l.Normalize)
+	case !l.Policy.Valid():
+		return invalid("%s: unknown policy %q", what, l.Policy)
+	case !modes[l.Mode]:
+		return invalid("%s: unknown mode %q", what, l.Mode)
+	}
+	updated, err := parseTime("updated", l.Updated)
+	if err != nil {
+		return invalid("%s: %v", what, err)
+	}
+	c := &registry.Config{Registry: l.Registry, Subject: l.Subject, Compatibility: l.Compatibility, Policy: l.Policy,
+		Mode: l.Mode, UpdatedAt: updated}
+	if l.Normalize != "" {
+		b := l.Normalize == "true"
+		c.Normalize = &b
+	}
+	if _, err := im.tx.GetConfig(ctx, l.Registry, l.Subject); err == nil {
+		return invalid("%s is already defined by an earlier line", what)
+	} else if !errors.Is(err, registry.ErrNotExist) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := stored(im.tx.PutConfig(ctx, c), what); err != nil {
+		return err
+	}
+	im.n.Configs++
 	return nil
 }
 
@@ -404,8 +503,15 @@ func (im *importer) version(ctx context.Context, l versionLine) error {
 	if err != nil {
 		return invalid("%s: %v", what, err)
 	}
+	if err := checkContract(l.ContractMetadata); err != nil {
+		return invalid("%s: contract_metadata: %v", what, err)
+	}
+	if err := checkContract(l.ContractRuleSet); err != nil {
+		return invalid("%s: contract_rule_set: %v", what, err)
+	}
 	v := &registry.Version{ID: l.ID, Registry: l.Registry, Schema: l.Schema, Number: l.Number, Status: l.Status,
-		Format: l.Format, Definition: l.Definition, ContentID: l.ContentID, Reasons: l.Reasons, CreatedAt: created}
+		Format: l.Format, Definition: l.Definition, ContentID: l.ContentID, Reasons: l.Reasons, CreatedAt: created,
+		Deleted: l.Deleted, ContractMetadata: l.ContractMetadata, ContractRuleSet: l.ContractRuleSet}
 	if err := stored(im.tx.CreateVersion(ctx, v), what+" (its id or number)"); err != nil {
 		return err
 	}
@@ -424,6 +530,18 @@ func (im *importer) version(ctx context.Context, l versionLine) error {
 		im.n.Metadata++
 	}
 	im.n.Versions++
+	return nil
+}
+
+// checkContract checks a contract field: "" or the text of a JSON object.
+func checkContract(s string) error {
+	if s == "" {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &obj); err != nil {
+		return errors.New("not the text of a JSON object")
+	}
 	return nil
 }
 

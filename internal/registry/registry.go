@@ -68,6 +68,14 @@ type Version struct {
 	// Reasons holds the incompatibilities of a FAILURE version.
 	Reasons   []schema.Incompatibility
 	CreatedAt time.Time
+	// Deleted marks a version soft-deleted through the Confluent API: it keeps its number and
+	// still resolves by ID, but it leaves the subject's version list and is skipped by
+	// compatibility checks and by "latest".
+	Deleted bool
+	// ContractMetadata and ContractRuleSet are the Confluent "metadata" and "ruleSet" (data
+	// contracts) the version was registered with, as opaque JSON text; "" when there is none.
+	ContractMetadata string
+	ContractRuleSet  string
 }
 
 // Content is a normalized definition with its global integer ID.
@@ -78,6 +86,24 @@ type Content struct {
 	Canonical string
 	// Fingerprint is the lower-case hex SHA-256 of Format and Canonical.
 	Fingerprint string
+}
+
+// Config is the configuration of one level: the global one (Registry and Subject ""), a
+// registry's (Subject ""; a Confluent context's), or a subject's (a schema's, which need not
+// exist yet). An empty setting is not set at this level: the next level up applies.
+type Config struct {
+	Registry string
+	Subject  string
+	// Compatibility is the compatibility mode new schemas of the level get.
+	Compatibility schema.Mode
+	// Normalize, when not nil, says whether definitions are registered in their normalized form.
+	Normalize *bool
+	// Policy is the compatibility policy (registry and global levels; a schema's policy is its
+	// PolicyTag).
+	Policy schema.Policy
+	// Mode is the Confluent mode: READWRITE, READONLY or IMPORT.
+	Mode      string
+	UpdatedAt time.Time
 }
 
 // Metadata is one key/value pair attached to a version. A key may hold several values.

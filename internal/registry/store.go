@@ -33,8 +33,8 @@ type Tx interface {
 	CountRegistries(ctx context.Context) (int, error)
 	// UpdateRegistry overwrites description, tags, status and updated time of r.Name.
 	UpdateRegistry(ctx context.Context, r *Registry) error
-	// DeleteRegistry removes the registry with its schemas, versions and metadata. Content
-	// rows stay, so integer IDs are never reused.
+	// DeleteRegistry removes the registry with its schemas, versions, metadata and configs
+	// (every Config whose Registry is name). Content rows stay, so integer IDs are never reused.
 	DeleteRegistry(ctx context.Context, name string) error
 
 	CreateSchema(ctx context.Context, s *Schema) error
@@ -45,7 +45,7 @@ type Tx interface {
 	CountSchemas(ctx context.Context) (int, error)
 	// UpdateSchema overwrites every mutable field of the schema named by s.Registry/s.Name.
 	UpdateSchema(ctx context.Context, s *Schema) error
-	// DeleteSchema removes the schema with its versions and metadata.
+	// DeleteSchema removes the schema with its versions, metadata and subject-level Config.
 	DeleteSchema(ctx context.Context, registry, name string) error
 
 	// EnsureContent returns the content row with c.Format and c.Fingerprint, creating it
@@ -74,6 +74,26 @@ type Tx interface {
 	CountVersions(ctx context.Context) (int, error)
 	// DeleteVersion removes the version and its metadata.
 	DeleteVersion(ctx context.Context, id string) error
+	// SetVersionDeleted sets the soft-delete flag of a version.
+	SetVersionDeleted(ctx context.Context, id string, deleted bool) error
+	// ListVersionsByContent returns the versions of every schema with the given content,
+	// ordered by (registry, schema, number).
+	ListVersionsByContent(ctx context.Context, contentID int64) ([]Version, error)
+	// ListVersionSummaries returns every version of the schemas of a registry ("" = every
+	// registry), ordered by (registry, schema, number), with Definition, Reasons and the
+	// contract fields left empty: enough to tell which schemas have which versions without
+	// reading definitions.
+	ListVersionSummaries(ctx context.Context, registry string) ([]Version, error)
+
+	// GetConfig returns the Config of a level.
+	GetConfig(ctx context.Context, registry, subject string) (*Config, error)
+	// PutConfig creates or replaces the Config of the level c names.
+	PutConfig(ctx context.Context, c *Config) error
+	// DeleteConfig removes the Config of a level.
+	DeleteConfig(ctx context.Context, registry, subject string) error
+	// ListConfigs returns every Config ordered by (registry, subject). There are at most as
+	// many as schemas and registries, plus one.
+	ListConfigs(ctx context.Context) ([]Config, error)
 
 	// ListMetadata returns the pairs of a version ordered by (key, created time, value).
 	ListMetadata(ctx context.Context, versionID string) ([]Metadata, error)

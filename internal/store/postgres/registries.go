@@ -71,9 +71,15 @@ func (t *tx) UpdateRegistry(ctx context.Context, r *registry.Registry) error {
 }
 
 // DeleteRegistry removes the registry; its schemas, versions and metadata go with it by
-// cascading foreign keys. Content rows stay. registry.ErrNotExist when there is no such registry.
+// cascading foreign keys, its configs by a second statement. Content rows stay.
+// registry.ErrNotExist when there is no such registry.
 func (t *tx) DeleteRegistry(ctx context.Context, name string) error {
-	return t.exec(ctx, fmt.Sprintf("delete registry %q", name), `DELETE FROM registries WHERE name = $1`, name)
+	what := fmt.Sprintf("delete registry %q", name)
+	if err := t.exec(ctx, what, `DELETE FROM registries WHERE name = $1`, name); err != nil {
+		return err
+	}
+	_, err := t.tx.Exec(ctx, `DELETE FROM configs WHERE registry = $1`, name)
+	return mapError(err, what)
 }
 
 const schemaColumns = `registry, name, format, compatibility, description, tags,
@@ -165,9 +171,13 @@ func (t *tx) UpdateSchema(ctx context.Context, s *registry.Schema) error {
 		millis(s.UpdatedAt), s.Registry, s.Name)
 }
 
-// DeleteSchema removes the schema with its versions and metadata, or returns
+// DeleteSchema removes the schema with its versions, metadata and subject config, or returns
 // registry.ErrNotExist.
 func (t *tx) DeleteSchema(ctx context.Context, reg, name string) error {
-	return t.exec(ctx, fmt.Sprintf("delete schema %q in registry %q", name, reg),
-		`DELETE FROM schemas WHERE registry = $1 AND name = $2`, reg, name)
+	what := fmt.Sprintf("delete schema %q in registry %q", name, reg)
+	if err := t.exec(ctx, what, `DELETE FROM schemas WHERE registry = $1 AND name = $2`, reg, name); err != nil {
+		return err
+	}
+	_, err := t.tx.Exec(ctx, `DELETE FROM configs WHERE registry = $1 AND subject = $2`, reg, name)
+	return mapError(err, what)
 }

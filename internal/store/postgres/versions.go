@@ -97,7 +97,8 @@ func (t *tx) advanceIdentity(ctx context.Context, what, table, column string, n 
 	return mapError(err, what+": advance the "+table+" identity")
 }
 
-const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at`
+const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at,
+	deleted, contract_metadata, contract_rule_set`
 
 func scanVersion(s scanner) (registry.Version, error) {
 	var (
@@ -106,7 +107,7 @@ func scanVersion(s scanner) (registry.Version, error) {
 		created int64
 	)
 	if err := s.Scan(&v.ID, &v.Registry, &v.Schema, &v.Number, &v.Status, &v.Format, &v.Definition,
-		&v.ContentID, &reasons, &created); err != nil {
+		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet); err != nil {
 		return v, err
 	}
 	var err error
@@ -125,11 +126,12 @@ func (t *tx) CreateVersion(ctx context.Context, v *registry.Version) error {
 	return t.insert(ctx, fmt.Sprintf("create version %d of schema %q in registry %q", v.Number, v.Schema, v.Registry),
 		`INSERT INTO versions (`+versionColumns+`)
 		SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text, $8::bigint,
-			$9::text, $10::bigint
+			$9::text, $10::bigint, $11::boolean, $12::text, $13::text
 		WHERE EXISTS (SELECT FROM schemas WHERE registry = $2 AND name = $3)
 			AND EXISTS (SELECT FROM contents WHERE id = $8)
 		ON CONFLICT DO NOTHING`,
-		[]any{v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt)},
+		[]any{v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt),
+			v.Deleted, v.ContractMetadata, v.ContractRuleSet},
 		`SELECT EXISTS (SELECT FROM schemas WHERE registry = $1 AND name = $2)
 			AND EXISTS (SELECT FROM contents WHERE id = $3)`, v.Registry, v.Schema, v.ContentID)
 }
@@ -180,6 +182,30 @@ func (t *tx) CountVersions(ctx context.Context) (int, error) {
 // content row stays.
 func (t *tx) DeleteVersion(ctx context.Context, id string) error {
 	return t.exec(ctx, fmt.Sprintf("delete version %q", id), `DELETE FROM versions WHERE id = $1`, id)
+}
+
+// SetVersionDeleted sets the soft-delete flag of the version, or returns registry.ErrNotExist.
+func (t *tx) SetVersionDeleted(ctx context.Context, id string, deleted bool) error {
+	return t.exec(ctx, fmt.Sprintf("set deleted=%t on version %q", deleted, id),
+		`UPDATE versions SET deleted = $2 WHERE id = $1`, id, deleted)
+}
+
+// ListVersionsByContent returns the versions of every schema with the given content, ordered
+// by (registry, schema, number).
+func (t *tx) ListVersionsByContent(ctx context.Context, contentID int64) ([]registry.Version, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+versionColumns+` FROM versions
+		WHERE content_id = $1 ORDER BY registry, schema, number`, contentID)
+	return collect(rows, err, "list versions by content", scanVersion)
+}
+
+// ListVersionSummaries returns every version of the registry's schemas (of every schema when
+// reg is ""), ordered by (registry, schema, number), without definitions, reasons and
+// contracts.
+func (t *tx) ListVersionSummaries(ctx context.Context, reg string) ([]registry.Version, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, registry, schema, number, status, format, '', content_id, '[]',
+		created_at, deleted, '', '' FROM versions
+		WHERE $1::text = '' OR registry = $1 ORDER BY registry, schema, number`, reg)
+	return collect(rows, err, "list version summaries", scanVersion)
 }
 
 // ListMetadata returns the pairs of the version ordered by (key, created time, value); a

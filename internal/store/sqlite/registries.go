@@ -74,14 +74,18 @@ func (t *tx) UpdateRegistry(ctx context.Context, r *registry.Registry) error {
 }
 
 // DeleteRegistry removes the registry; its schemas, versions and metadata go with it by
-// cascading foreign keys. Content rows stay. registry.ErrNotExist when there is no such registry.
+// cascading foreign keys, its configs by a second statement. Content rows stay. registry.ErrNotExist when there is no such registry.
 func (t *tx) DeleteRegistry(ctx context.Context, name string) error {
 	what := fmt.Sprintf("delete registry %q", name)
 	res, err := t.tx.ExecContext(ctx, `DELETE FROM registries WHERE name = ?`, name)
 	if err != nil {
 		return mapError(err, what)
 	}
-	return affected(res, what)
+	if err := affected(res, what); err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `DELETE FROM configs WHERE registry = ?`, name)
+	return mapError(err, what)
 }
 
 const schemaColumns = `registry, name, format, compatibility, description, tags,
@@ -173,7 +177,7 @@ func (t *tx) UpdateSchema(ctx context.Context, s *registry.Schema) error {
 	return affected(res, what)
 }
 
-// DeleteSchema removes the schema with its versions and metadata, or returns
+// DeleteSchema removes the schema with its versions, metadata and subject config, or returns
 // registry.ErrNotExist.
 func (t *tx) DeleteSchema(ctx context.Context, reg, name string) error {
 	what := fmt.Sprintf("delete schema %q in registry %q", name, reg)
@@ -181,5 +185,9 @@ func (t *tx) DeleteSchema(ctx context.Context, reg, name string) error {
 	if err != nil {
 		return mapError(err, what)
 	}
-	return affected(res, what)
+	if err := affected(res, what); err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `DELETE FROM configs WHERE registry = ? AND subject = ?`, reg, name)
+	return mapError(err, what)
 }

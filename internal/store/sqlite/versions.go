@@ -74,7 +74,8 @@ func (t *tx) ImportContent(ctx context.Context, c registry.Content) error {
 	return mapError(err, what)
 }
 
-const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at`
+const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at,
+	deleted, contract_metadata, contract_rule_set`
 
 func scanVersion(s scanner) (registry.Version, error) {
 	var (
@@ -83,7 +84,7 @@ func scanVersion(s scanner) (registry.Version, error) {
 		created int64
 	)
 	if err := s.Scan(&v.ID, &v.Registry, &v.Schema, &v.Number, &v.Status, &v.Format, &v.Definition,
-		&v.ContentID, &reasons, &created); err != nil {
+		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet); err != nil {
 		return v, err
 	}
 	var err error
@@ -99,8 +100,9 @@ func (t *tx) CreateVersion(ctx context.Context, v *registry.Version) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO versions (`+versionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt))
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO versions (`+versionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt),
+		v.Deleted, v.ContractMetadata, v.ContractRuleSet)
 	return mapError(err, fmt.Sprintf("create version %d of schema %q in registry %q", v.Number, v.Schema, v.Registry))
 }
 
@@ -155,6 +157,34 @@ func (t *tx) DeleteVersion(ctx context.Context, id string) error {
 		return mapError(err, what)
 	}
 	return affected(res, what)
+}
+
+// SetVersionDeleted sets the soft-delete flag of the version, or returns registry.ErrNotExist.
+func (t *tx) SetVersionDeleted(ctx context.Context, id string, deleted bool) error {
+	what := fmt.Sprintf("set deleted=%t on version %q", deleted, id)
+	res, err := t.tx.ExecContext(ctx, `UPDATE versions SET deleted = ? WHERE id = ?`, deleted, id)
+	if err != nil {
+		return mapError(err, what)
+	}
+	return affected(res, what)
+}
+
+// ListVersionsByContent returns the versions of every schema with the given content, ordered
+// by (registry, schema, number).
+func (t *tx) ListVersionsByContent(ctx context.Context, contentID int64) ([]registry.Version, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions
+		WHERE content_id = ? ORDER BY registry, schema, number`, contentID)
+	return collect(rows, err, "list versions by content", scanVersion)
+}
+
+// ListVersionSummaries returns every version of the registry's schemas (of every schema when
+// reg is ""), ordered by (registry, schema, number), without definitions, reasons and
+// contracts.
+func (t *tx) ListVersionSummaries(ctx context.Context, reg string) ([]registry.Version, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, registry, schema, number, status, format, '', content_id, '[]',
+		created_at, deleted, '', '' FROM versions
+		WHERE ? = '' OR registry = ? ORDER BY registry, schema, number`, reg, reg)
+	return collect(rows, err, "list version summaries", scanVersion)
 }
 
 // ListMetadata returns the pairs of the version ordered by (key, created time, value); a

@@ -13,6 +13,9 @@
 //   - An empty tag map or reasons list, nil or not, reads back as nil.
 //   - View is read-only: a write inside it fails.
 //   - Update rolls back when fn returns an error or panics; the panic reaches the caller.
+//   - Deleting a schema deletes its subject-level Config; deleting a registry deletes every
+//     Config of the registry; other configs (the global one, a subject's whose schema does not
+//     exist yet) stay.
 //   - ImportContent and ImportAudit keep the imported ID or sequence number, and every one the
 //     store hands out afterwards, in the same transaction or later, is above it.
 //
@@ -61,6 +64,9 @@ func Run(t *testing.T, open func(t *testing.T) registry.Store) {
 		{"UpdateRollsBackOnPanic", testRollbackOnPanic},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"CanceledContext", testCanceledContext},
+		{"SoftDelete", testSoftDelete},
+		{"VersionsAcrossSchemas", testVersionsAcrossSchemas},
+		{"Configs", testConfigs},
 		{"ConcurrentVersionNumbers", testConcurrentVersionNumbers},
 		{"ConcurrentEnsureContent", testConcurrentEnsureContent},
 		{"ConcurrentIdenticalRegistration", testConcurrentIdenticalRegistration},
