@@ -277,7 +277,9 @@ func testCrashSafety(t *testing.T, storeName string, opts serverOptions, openSto
 		} else {
 			available++
 		}
-		got, err := api.GetSchemaVersion(ctx, &awsglue.GetSchemaVersionInput{SchemaVersionId: aws.String(a.ID)})
+		got, err := readRetry(func() (*awsglue.GetSchemaVersionOutput, error) {
+			return api.GetSchemaVersion(ctx, &awsglue.GetSchemaVersionInput{SchemaVersionId: aws.String(a.ID)})
+		})
 		if err != nil {
 			t.Errorf("acknowledged version %s (%s #%d) after the last restart: %v", a.ID, a.Schema, a.Number, err)
 			continue

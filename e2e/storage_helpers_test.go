@@ -24,6 +24,8 @@ import (
 	awsglue "github.com/aws/aws-sdk-go-v2/service/glue"
 	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/cartaschema/carta/internal/registry"
 	cartaserver "github.com/cartaschema/carta/internal/server"
 	"github.com/cartaschema/carta/internal/testenv"
@@ -184,6 +186,32 @@ func register(ctx context.Context, api *awsglue.Client, reg, name, definition st
 // listVersions returns the versions of a schema through ListSchemaVersions, every page, in
 // number order.
 func listVersions(ctx context.Context, api *awsglue.Client, reg, name string) ([]gluetypes.SchemaVersionListItem, error) {
+	return readRetry(func() ([]gluetypes.SchemaVersionListItem, error) { return listVersionsOnce(ctx, api, reg, name) })
+}
+
+// readRetry repeats a read (never a write) up to three times while it fails without an answer
+// from the API: the checks after a storm are about what the store holds, and a response lost
+// on the way (seen once in CI, under full load, as "use of closed network connection" while
+// reading a 200 body) says nothing about it.
+func readRetry[T any](read func() (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for range 3 {
+		if v, err = read(); err == nil {
+			return v, nil
+		}
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) {
+			return v, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return v, err
+}
+
+func listVersionsOnce(ctx context.Context, api *awsglue.Client, reg, name string) ([]gluetypes.SchemaVersionListItem, error) {
 	var all []gluetypes.SchemaVersionListItem
 	p := awsglue.NewListSchemaVersionsPaginator(api, &awsglue.ListSchemaVersionsInput{
 		SchemaId: schemaID(reg, name), MaxResults: aws.Int32(100),
