@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // audit records a successful mutation inside its transaction.
@@ -63,6 +64,10 @@ func (s *Service) fault(ctx context.Context, op string, err error) error {
 	}
 	if e := asError(err); e != nil {
 		return e
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.WarnContext(ctx, "timeout", "op", op, "err", err)
+		return &Error{Code: CodeTimeout, Message: "The operation timed out."}
 	}
 	s.log.ErrorContext(ctx, "internal error", "op", op, "err", err)
 	return &Error{Code: CodeInternal, Message: "internal error"}

@@ -27,9 +27,12 @@ func (s *Service) CheckVersion(ctx context.Context, ref SchemaRef, definition st
 	if sc.Compatibility == schema.Disabled {
 		return nil, disabledError(ref)
 	}
-	res := &CheckResult{Mode: sc.Compatibility, Policy: s.policyOf(sc)}
+	res := &CheckResult{Mode: sc.Compatibility}
 	err = s.store.View(ctx, func(tx Tx) error {
 		var err error
+		if res.Policy, err = s.policyOf(ctx, tx, sc); err != nil {
+			return err
+		}
 		res.Reasons, err = s.check(ctx, tx, sc, parsed)
 		return err
 	})
@@ -40,5 +43,5 @@ func (s *Service) CheckVersion(ctx context.Context, ref SchemaRef, definition st
 }
 
 func disabledError(ref SchemaRef) error {
-	return Errorf(CodeInvalid, "Compatibility DISABLED does not allow versioning. SchemaId: SchemaId(schemaArn=null, schemaName=%s, registryName=%s)", ref.Name, ref.Registry)
+	return Errorf(CodeNotPermitted, "Compatibility DISABLED does not allow versioning. SchemaId: SchemaId(schemaArn=null, schemaName=%s, registryName=%s)", ref.Name, ref.Registry)
 }

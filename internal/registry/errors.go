@@ -26,8 +26,34 @@ const (
 	// CodeIncompatible: the candidate schema breaks the compatibility rule (Glue
 	// InvalidInputException when incompatibility is configured to be an error).
 	CodeIncompatible Code = "incompatible"
+	// CodeNotPermitted: the schema's compatibility (DISABLED) or the Confluent mode
+	// (READONLY, IMPORT) forbids the change.
+	CodeNotPermitted Code = "not_permitted"
+	// CodeDeleted: the subject or version is soft-deleted, and the request needs it not to be.
+	CodeDeleted Code = "deleted"
+	// CodeNotDeleted: a permanent delete of a subject or version that is not soft-deleted first.
+	CodeNotDeleted Code = "not_deleted"
+	// CodeTimeout: the store did not answer before the request's deadline.
+	CodeTimeout Code = "timeout"
 	// CodeInternal: a fault of the server; details are logged, never shown.
 	CodeInternal Code = "internal"
+)
+
+// Entity names what an error is about, where a dialect tells such errors apart (Confluent
+// answers a missing subject, version and schema ID with different error codes).
+type Entity string
+
+// The entities.
+const (
+	EntityRegistry Entity = "registry"
+	EntitySchema   Entity = "schema"
+	EntityVersion  Entity = "version"
+	// EntityContent is a content ID (a Confluent schema ID) or a definition looked up by content.
+	EntityContent Entity = "content"
+	// EntityConfig is a subject-level compatibility setting.
+	EntityConfig Entity = "config"
+	// EntityMode is a subject-level Confluent mode.
+	EntityMode Entity = "mode"
 )
 
 // Error is the one error type of the registry domain.
@@ -36,6 +62,9 @@ type Error struct {
 	Message string
 	// Reasons lists the incompatibilities behind a CodeIncompatible error.
 	Reasons []schema.Incompatibility
+	// Entity says what a CodeNotFound, CodeDeleted or CodeNotDeleted error is about; "" when
+	// it does not matter.
+	Entity Entity
 }
 
 // Error implements error.
@@ -44,6 +73,19 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// entityErrorf returns an *Error about an entity.
+func entityErrorf(code Code, entity Entity, format string, args ...any) *Error {
+	return &Error{Code: code, Entity: entity, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorEntity returns the entity of the *Error err wraps, or "".
+func ErrorEntity(err error) Entity {
+	if e := asError(err); e != nil {
+		return e.Entity
+	}
+	return ""
 }
 
 // ErrorCode returns the code of err: the code of the *Error it wraps, or CodeInternal.

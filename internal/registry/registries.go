@@ -53,7 +53,7 @@ func registryExists(name string) error {
 }
 
 func registryNotFound(name string) error {
-	return Errorf(CodeNotFound, "Registry is not found. RegistryName: %s", name)
+	return entityErrorf(CodeNotFound, EntityRegistry, "Registry is not found. RegistryName: %s", name)
 }
 
 // GetRegistry returns a registry. The default registry always exists.

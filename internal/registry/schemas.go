@@ -17,7 +17,7 @@ type SchemaRef struct {
 func (r SchemaRef) target() string { return "schema/" + r.Registry + "/" + r.Name }
 
 func schemaNotFound(ref SchemaRef) error {
-	return Errorf(CodeNotFound, "Schema is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null", ref.Registry, ref.Name)
+	return entityErrorf(CodeNotFound, EntitySchema, "Schema is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null", ref.Registry, ref.Name)
 }
 
 // CreateSchemaInput is the input of CreateSchema.
@@ -35,7 +35,8 @@ type CreateSchemaInput struct {
 }
 
 // CreateSchema creates a schema and, when a definition is given, its version 1 (which is never
-// checked: there is nothing to check it against). The returned version is nil without a
+// checked: there is nothing to check it against). The compatibility becomes the schema's
+// subject-level config, as a Confluent client sees it. The returned version is nil without a
 // definition.
 func (s *Service) CreateSchema(ctx context.Context, in CreateSchemaInput) (*Schema, *Version, error) {
 	if in.Registry == "" {
@@ -97,8 +98,11 @@ func (s *Service) CreateSchema(ctx context.Context, in CreateSchemaInput) (*Sche
 			}
 			return err
 		}
+		if err := s.setSubjectCompatibility(ctx, tx, sc); err != nil {
+			return err
+		}
 		if parsed != nil {
-			if v, err = s.addVersion(ctx, tx, sc, *in.Definition, parsed, nil); err != nil {
+			if v, err = s.addVersion(ctx, tx, sc, newVersion{definition: *in.Definition, parsed: parsed}); err != nil {
 				return err
 			}
 		}
@@ -221,6 +225,11 @@ func (s *Service) UpdateSchema(ctx context.Context, in UpdateSchemaInput) (*Sche
 		if err := tx.UpdateSchema(ctx, sc); err != nil {
 			return err
 		}
+		if in.Compatibility != nil {
+			if err := s.setSubjectCompatibility(ctx, tx, sc); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, "UpdateSchema", in.Ref.target(), string(sc.Compatibility), map[string]any{"checkpoint": sc.Checkpoint})
 	})
 	if err != nil {
@@ -229,7 +238,8 @@ func (s *Service) UpdateSchema(ctx context.Context, in UpdateSchemaInput) (*Sche
 	return sc, nil
 }
 
-// selectVersion resolves a selector to a version of sc. Latest means the newest AVAILABLE version.
+// selectVersion resolves a selector to a version of sc. Latest means the newest AVAILABLE
+// version that is not soft-deleted.
 func (s *Service) selectVersion(ctx context.Context, tx Tx, sc *Schema, sel VersionSelector) (*Version, error) {
 	if sel.Latest {
 		v, err := s.latestAvailable(ctx, tx, sc)
@@ -253,11 +263,11 @@ func versionNotFoundByNumber(sc *Schema, sel VersionSelector) error {
 	if !sel.Latest {
 		num = fmt.Sprint(sel.Number)
 	}
-	return Errorf(CodeNotFound, "Schema version is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null, VersionNumber: %s, isLatestVersion: %t",
+	return entityErrorf(CodeNotFound, EntityVersion, "Schema version is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null, VersionNumber: %s, isLatestVersion: %t",
 		sc.Registry, sc.Name, num, sel.Latest)
 }
 
-// latestAvailable returns the newest AVAILABLE version of sc, or nil.
+// latestAvailable returns the newest AVAILABLE version of sc that is not soft-deleted, or nil.
 func (s *Service) latestAvailable(ctx context.Context, tx Tx, sc *Schema) (*Version, error) {
 	for n := sc.LatestVersion; n >= 1; n-- {
 		v, err := tx.GetVersionByNumber(ctx, sc.Registry, sc.Name, n)
@@ -267,7 +277,7 @@ func (s *Service) latestAvailable(ctx context.Context, tx Tx, sc *Schema) (*Vers
 		if err != nil {
 			return nil, err
 		}
-		if v.Status == StatusAvailable {
+		if v.Status == StatusAvailable && !v.Deleted {
 			return v, nil
 		}
 	}

@@ -168,15 +168,18 @@ func Actor(ctx context.Context) string {
 
 // PolicyTag is the tag that sets a schema's compatibility policy (STRICT or LENIENT; only JSON
 // Schema's rules have a LENIENT form). A tag works with every Glue client: set it with
-// `create-schema --tags` or `tag-resource`. Schemas without it use the server's default.
+// `create-schema --tags` or `tag-resource`. Schemas without it use the policy of their
+// registry's config, else the global config's, else the server's default.
 const PolicyTag = "carta:compatibility-policy"
 
-// policyOf returns the compatibility policy of a schema.
-func (s *Service) policyOf(sc *Schema) schema.Policy {
+// policyOf returns the compatibility policy of a schema: its PolicyTag, else the policy of its
+// registry's config, else the global config's, else the server's default.
+func (s *Service) policyOf(ctx context.Context, tx Tx, sc *Schema) (schema.Policy, error) {
 	if p := schema.Policy(sc.Tags[PolicyTag]); p != "" && p.Valid() {
-		return p
+		return p, nil
 	}
-	return s.defaultPolicy
+	eff, err := s.resolveConfig(ctx, tx, sc.Registry, "")
+	return eff.Policy, err
 }
 
 // checkPolicyTag refuses a PolicyTag with an unknown value.

@@ -164,7 +164,7 @@ func TestDisabledAndRejectMode(t *testing.T) {
 	svc := newService(t, registry.Options{})
 	mustCreate(t, svc, "d", schema.Disabled, record(fID))
 	_, err := svc.RegisterVersion(context.Background(), registry.SchemaRef{Registry: registry.DefaultRegistry, Name: "d"}, record(fID, fOptional))
-	if code(err) != registry.CodeInvalid || !strings.Contains(err.Error(), "Compatibility DISABLED does not allow versioning") {
+	if code(err) != registry.CodeNotPermitted || !strings.Contains(err.Error(), "Compatibility DISABLED does not allow versioning") {
 		t.Fatalf("DISABLED: %v", err)
 	}
 

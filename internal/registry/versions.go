@@ -20,7 +20,7 @@ type VersionRef struct {
 }
 
 func versionNotFoundByID(id string) error {
-	return Errorf(CodeNotFound, "Schema version is not found. SchemaVersionId: %s", id)
+	return entityErrorf(CodeNotFound, EntityVersion, "Schema version is not found. SchemaVersionId: %s", id)
 }
 
 // parse validates a definition of the given format.
@@ -66,31 +66,69 @@ type RegisterResult struct {
 // identical (normalized) definition. The candidate is checked against the schema's mode: an
 // incompatible candidate is stored with status FAILURE (its number consumed, its reasons in
 // Version.Reasons), unless the service rejects incompatible versions, in which case it fails
-// with CodeIncompatible and stores nothing but the audit record. DISABLED refuses every new version.
+// with CodeIncompatible and stores nothing but the audit record. DISABLED refuses every new
+// version. A soft-deleted version with the same definition does not count as existing: the
+// definition gets a new version.
 func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition string) (*RegisterResult, error) {
 	sc, parsed, err := s.candidate(ctx, "RegisterSchemaVersion", ref, definition)
 	if err != nil {
 		return nil, err
 	}
-	var res RegisterResult
-	var refused *Error
-	err = s.store.Update(ctx, func(tx Tx) error {
-		sc, err := s.getSchema(ctx, tx, ref)
+	return s.register(ctx, registration{ref: ref, format: sc.Format, definition: definition, parsed: parsed,
+		reject: s.rejectIncompatible, reuseFailure: true})
+}
+
+// registration is one request to add a version, as RegisterVersion and Register make it.
+type registration struct {
+	ref    SchemaRef
+	format schema.Format
+	// definition is the text to store; parsed is its parse in format.
+	definition string
+	parsed     schema.Schema
+	// create creates the schema (and its registry) when it does not exist.
+	create bool
+	// reject refuses an incompatible candidate instead of storing a FAILURE version.
+	reject bool
+	// reuseFailure answers a candidate that failed before, and fails again, with the version
+	// of its earlier attempt instead of consuming another number.
+	reuseFailure bool
+	// contractMetadata and contractRuleSet go into a new version (Version.ContractMetadata
+	// and ContractRuleSet).
+	contractMetadata, contractRuleSet string
+}
+
+// register adds a version in one transaction, with its audit record; a refusal is audited in
+// a transaction of its own.
+func (s *Service) register(ctx context.Context, r registration) (*RegisterResult, error) {
+	var (
+		res  RegisterResult
+		rule string
+	)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		sc, err := s.getSchema(ctx, tx, r.ref)
+		if r.create && ErrorCode(err) == CodeNotFound {
+			sc, err = s.createForSubject(ctx, tx, r.ref, r.format)
+		}
 		if err != nil {
 			return err
 		}
-		if sc.Compatibility == schema.Disabled {
-			return disabledError(ref)
+		rule = string(sc.Compatibility)
+		if sc.Format != r.format {
+			return &Error{Code: CodeIncompatible, Message: fmt.Sprintf("Schema %s in registry %s holds %s definitions; a %s definition cannot be registered under it (a schema has one data format).",
+				sc.Name, sc.Registry, sc.Format, r.format)}
 		}
-		fp := fingerprint(sc.Format, parsed.Canonical())
+		if sc.Compatibility == schema.Disabled {
+			return disabledError(r.ref)
+		}
+		fp := fingerprint(sc.Format, r.parsed.Canonical())
 		var failed *Version
 		if c, err := tx.FindContent(ctx, sc.Format, fp); err == nil {
-			same, err := tx.FindVersionsByContent(ctx, ref.Registry, ref.Name, c.ID)
+			same, err := tx.FindVersionsByContent(ctx, r.ref.Registry, r.ref.Name, c.ID)
 			if err != nil {
 				return err
 			}
 			for i := range same {
-				if same[i].Status == StatusAvailable {
+				if same[i].Status == StatusAvailable && !same[i].Deleted {
 					res = RegisterResult{Version: &same[i], Existing: true}
 					return nil
 				}
@@ -101,22 +139,22 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 		} else if !errors.Is(err, ErrNotExist) {
 			return err
 		}
-		reasons, err := s.check(ctx, tx, sc, parsed)
+		reasons, err := s.check(ctx, tx, sc, r.parsed)
 		if err != nil {
 			return err
 		}
-		if len(reasons) > 0 && failed != nil {
+		if len(reasons) > 0 && r.reuseFailure && failed != nil {
 			// The same definition failed before and still fails: answer with that attempt
 			// rather than consuming another number.
 			failed.Reasons = reasons
 			res = RegisterResult{Version: failed, Existing: true}
 			return nil
 		}
-		if len(reasons) > 0 && s.rejectIncompatible {
-			refused = &Error{Code: CodeIncompatible, Reasons: reasons, Message: incompatibleMessage(sc.Registry, sc.Name, sc.Compatibility, reasons)}
-			return refused
+		if len(reasons) > 0 && r.reject {
+			return &Error{Code: CodeIncompatible, Reasons: reasons, Message: incompatibleMessage(sc.Registry, sc.Name, sc.Compatibility, reasons)}
 		}
-		v, err := s.addVersion(ctx, tx, sc, definition, parsed, reasons)
+		v, err := s.addVersion(ctx, tx, sc, newVersion{definition: r.definition, parsed: r.parsed, reasons: reasons,
+			contractMetadata: r.contractMetadata, contractRuleSet: r.contractRuleSet})
 		if err != nil {
 			return err
 		}
@@ -125,12 +163,12 @@ func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition
 		if v.Status == StatusFailure {
 			result = "failure"
 		}
-		return s.auditResult(ctx, tx, "RegisterSchemaVersion", fmt.Sprintf("%s/version/%d", ref.target(), v.Number), string(sc.Compatibility), result, reasons)
+		return s.auditResult(ctx, tx, "RegisterSchemaVersion", fmt.Sprintf("%s/version/%d", r.ref.target(), v.Number), string(sc.Compatibility), result, reasons)
 	})
 	if err != nil {
 		var e *Error
-		if errors.As(err, &e) && (e.Code == CodeIncompatible || e.Code == CodeInvalid) {
-			s.auditRefusal(ctx, "RegisterSchemaVersion", ref.target(), string(sc.Compatibility), e)
+		if errors.As(err, &e) && (e.Code == CodeIncompatible || e.Code == CodeInvalid || e.Code == CodeNotPermitted) {
+			s.auditRefusal(ctx, "RegisterSchemaVersion", r.ref.target(), rule, e)
 		}
 		return nil, s.fault(ctx, "RegisterSchemaVersion", err)
 	}
@@ -181,7 +219,8 @@ func IncompatibleMessage(v *Version) string {
 	return incompatibleMessage(v.Registry, v.Schema, "", v.Reasons)
 }
 
-// check runs the compatibility check of sc's mode for a candidate.
+// check runs the compatibility check of sc's mode for a candidate against the AVAILABLE
+// versions that are not soft-deleted.
 func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema.Schema) ([]schema.Incompatibility, error) {
 	mode := sc.Compatibility
 	if !mode.NeedsCheck() {
@@ -194,6 +233,9 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 			return nil, err
 		}
 		for _, v := range vs {
+			if v.Deleted {
+				continue
+			}
 			p, err := s.parseStored(&v)
 			if err != nil {
 				return nil, err
@@ -216,7 +258,11 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 	if len(history) == 0 {
 		return nil, nil
 	}
-	reasons, err := schema.Check(s.handlers[sc.Format], mode, candidate, history, schema.CheckOptions{Policy: s.policyOf(sc)})
+	policy, err := s.policyOf(ctx, tx, sc)
+	if err != nil {
+		return nil, err
+	}
+	reasons, err := schema.Check(s.handlers[sc.Format], mode, candidate, history, schema.CheckOptions{Policy: policy})
 	if errors.Is(err, schema.ErrCheckUnsupported) {
 		return nil, Errorf(CodeInvalid, "Compatibility checking of %s schemas is not available yet, so compatibility %s cannot be enforced; set the schema's compatibility to NONE to register versions without a check.", sc.Format, mode)
 	}
@@ -236,9 +282,18 @@ func (s *Service) parseStored(v *Version) (schema.Schema, error) {
 	return p, nil
 }
 
-// addVersion stores a new version of sc with the next number, AVAILABLE when reasons is empty
-// and FAILURE otherwise, and advances sc's counters.
-func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, definition string, parsed schema.Schema, reasons []schema.Incompatibility) (*Version, error) {
+// newVersion is what addVersion stores.
+type newVersion struct {
+	definition string
+	parsed     schema.Schema
+	// reasons, when not empty, make the version a FAILURE.
+	reasons                           []schema.Incompatibility
+	contractMetadata, contractRuleSet string
+}
+
+// addVersion stores a new version of sc with the next number, AVAILABLE when nv.reasons is
+// empty and FAILURE otherwise, and advances sc's counters.
+func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, nv newVersion) (*Version, error) {
 	number := sc.NextVersion
 	if number < 1 {
 		number = 1
@@ -253,16 +308,18 @@ func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, definition 
 	if n >= s.quotas.MaxVersions {
 		return nil, Errorf(CodeLimitExceeded, "More schema versions cannot be created. The maximum limit has been reached.")
 	}
-	c, err := tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: parsed.Canonical(), Fingerprint: fingerprint(sc.Format, parsed.Canonical())})
+	canonical := nv.parsed.Canonical()
+	c, err := tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: canonical, Fingerprint: fingerprint(sc.Format, canonical)})
 	if err != nil {
 		return nil, err
 	}
 	now := s.timestamp()
 	v := &Version{
 		ID: s.newID(), Registry: sc.Registry, Schema: sc.Name, Number: number, Status: StatusAvailable,
-		Format: sc.Format, Definition: definition, ContentID: c.ID, Reasons: reasons, CreatedAt: now,
+		Format: sc.Format, Definition: nv.definition, ContentID: c.ID, Reasons: nv.reasons, CreatedAt: now,
+		ContractMetadata: nv.contractMetadata, ContractRuleSet: nv.contractRuleSet,
 	}
-	if len(reasons) > 0 {
+	if len(nv.reasons) > 0 {
 		v.Status = StatusFailure
 	}
 	if err := tx.CreateVersion(ctx, v); err != nil {
@@ -277,7 +334,7 @@ func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, definition 
 	if err := tx.UpdateSchema(ctx, sc); err != nil {
 		return nil, err
 	}
-	s.parsed.put(c.ID, parsed)
+	s.parsed.put(c.ID, nv.parsed)
 	return v, nil
 }
 
@@ -389,7 +446,7 @@ func (s *Service) GetVersionByDefinition(ctx context.Context, ref SchemaRef, def
 }
 
 func definitionNotFound(ref SchemaRef) error {
-	return Errorf(CodeNotFound, "Schema version is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null, SchemaDefinition: given definition is not registered", ref.Registry, ref.Name)
+	return entityErrorf(CodeNotFound, EntityContent, "Schema version is not found. RegistryName: %s, SchemaName: %s, SchemaArn: null, SchemaDefinition: given definition is not registered", ref.Registry, ref.Name)
 }
 
 // VersionError is the failure to delete one version.

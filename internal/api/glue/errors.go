@@ -59,7 +59,8 @@ func errorType(err error) (typ string, status int) {
 		return pe.typ, pe.status
 	}
 	switch registry.ErrorCode(err) {
-	case registry.CodeInvalid, registry.CodeIncompatible:
+	case registry.CodeInvalid, registry.CodeIncompatible, registry.CodeNotPermitted, registry.CodeDeleted,
+		registry.CodeNotDeleted:
 		return excInvalidInput, http.StatusBadRequest
 	case registry.CodeNotFound:
 		return excEntityNotFound, http.StatusBadRequest

@@ -1,0 +1,429 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cartaschema/carta/schema"
+)
+
+// This file holds the use cases of the Confluent dialect, where a schema is a subject. A
+// subject's versions are the schema's AVAILABLE versions: FAILURE versions (Glue's record of a
+// refused registration) never appear. Version numbers are the Glue numbers, so a subject's
+// numbers have a gap where a FAILURE version sits. A subject exists while it has an AVAILABLE
+// version that is not soft-deleted; a subject whose versions are all soft-deleted is
+// soft-deleted itself.
+
+// RegisterInput is the input of Register.
+type RegisterInput struct {
+	Ref    SchemaRef
+	Format schema.Format
+	// Definition is the schema text.
+	Definition string
+	// Normalize overrides the subject's normalize setting when not nil: a normalized
+	// definition is stored in its canonical form.
+	Normalize *bool
+	// ContractMetadata and ContractRuleSet are stored with a new version as they are.
+	ContractMetadata, ContractRuleSet string
+}
+
+// Register registers a definition under a subject the way a Confluent registry does: it
+// creates the schema (and its registry) on the first registration, with the compatibility the
+// subject's config resolves to; it returns the existing version when the subject has one with
+// the same normalized definition that is not soft-deleted; and it refuses an incompatible
+// definition with CodeIncompatible, storing nothing, whatever the server does for the Glue
+// dialect. A definition of another format than the subject's is incompatible too.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResult, error) {
+	if !in.Format.Valid() {
+		return nil, Errorf(CodeInvalid, "Data format %q is not valid.", in.Format)
+	}
+	parsed, err := s.parse(in.Format, in.Definition)
+	if err != nil {
+		return nil, err
+	}
+	normalize := false
+	if in.Normalize != nil {
+		normalize = *in.Normalize
+	} else {
+		eff, err := s.ResolveConfig(ctx, in.Ref.Registry, in.Ref.Name)
+		if err != nil {
+			return nil, err
+		}
+		normalize = eff.Normalize
+	}
+	def := in.Definition
+	if normalize {
+		def = s.normalizedDefinition(in.Format, def, parsed)
+	}
+	return s.register(ctx, registration{ref: in.Ref, format: in.Format, definition: def, parsed: parsed,
+		create: true, reject: true, contractMetadata: in.ContractMetadata, contractRuleSet: in.ContractRuleSet})
+}
+
+func subjectNotFound(ref SchemaRef) error {
+	return entityErrorf(CodeNotFound, EntitySchema, "Subject '%s' not found.", ref.Name)
+}
+
+func subjectVersionNotFound(ref SchemaRef, what string) error {
+	return entityErrorf(CodeNotFound, EntityVersion, "Version %s not found.", what)
+}
+
+func schemaIDNotFound(id int64) error {
+	return entityErrorf(CodeNotFound, EntityContent, "Schema %d not found", id)
+}
+
+// subjectVersions returns the AVAILABLE versions of a subject, oldest first, and whether any
+// of them is not soft-deleted. A schema that does not exist, or has no AVAILABLE version, is
+// CodeNotFound with EntitySchema.
+func (s *Service) subjectVersions(ctx context.Context, tx Tx, ref SchemaRef) (sc *Schema, vs []Version, live bool, err error) {
+	sc, err = tx.GetSchema(ctx, ref.Registry, ref.Name)
+	if errors.Is(err, ErrNotExist) {
+		return nil, nil, false, subjectNotFound(ref)
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
+	vs, err = tx.ListVersions(ctx, ref.Registry, ref.Name, 0, 0, StatusAvailable)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if len(vs) == 0 {
+		return nil, nil, false, subjectNotFound(ref)
+	}
+	for _, v := range vs {
+		if !v.Deleted {
+			live = true
+			break
+		}
+	}
+	return sc, vs, live, nil
+}
+
+// DeletedFilter selects versions by their soft-delete flag.
+type DeletedFilter int
+
+// The filters.
+const (
+	// LiveOnly: versions that are not soft-deleted.
+	LiveOnly DeletedFilter = iota
+	// WithDeleted: every version.
+	WithDeleted
+	// DeletedOnly: soft-deleted versions.
+	DeletedOnly
+)
+
+func (f DeletedFilter) keep(deleted bool) bool {
+	switch f {
+	case WithDeleted:
+		return true
+	case DeletedOnly:
+		return deleted
+	}
+	return !deleted
+}
+
+// SubjectVersions returns a subject's versions that f keeps, oldest first. A subject that does
+// not exist, or (unless f is LiveOnly) is soft-deleted, is CodeNotFound with EntitySchema.
+func (s *Service) SubjectVersions(ctx context.Context, ref SchemaRef, f DeletedFilter) ([]Version, error) {
+	var out []Version
+	err := s.store.View(ctx, func(tx Tx) error {
+		_, vs, live, err := s.subjectVersions(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if !live && f == LiveOnly {
+			return subjectNotFound(ref)
+		}
+		for _, v := range vs {
+			if f.keep(v.Deleted) {
+				out = append(out, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "SubjectVersions", err)
+	}
+	return out, nil
+}
+
+// SubjectVersion returns one version of a subject: by number, or the newest (sel.Latest). A
+// soft-deleted version is found only with includeDeleted; so is the latest of a soft-deleted
+// subject. Errors: CodeNotFound with EntitySchema for the subject, EntityVersion for the
+// version.
+func (s *Service) SubjectVersion(ctx context.Context, ref SchemaRef, sel VersionSelector, includeDeleted bool) (*Version, error) {
+	var out *Version
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = s.subjectVersion(ctx, tx, ref, sel, includeDeleted)
+		return err
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "SubjectVersion", err)
+	}
+	return out, nil
+}
+
+func (s *Service) subjectVersion(ctx context.Context, tx Tx, ref SchemaRef, sel VersionSelector, includeDeleted bool) (*Version, error) {
+	_, vs, live, err := s.subjectVersions(ctx, tx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !live && !includeDeleted {
+		return nil, subjectNotFound(ref)
+	}
+	if sel.Latest {
+		for i := len(vs) - 1; i >= 0; i-- {
+			if includeDeleted || !vs[i].Deleted {
+				return &vs[i], nil
+			}
+		}
+		return nil, subjectVersionNotFound(ref, "latest")
+	}
+	for i := range vs {
+		if vs[i].Number == sel.Number && (includeDeleted || !vs[i].Deleted) {
+			return &vs[i], nil
+		}
+	}
+	return nil, subjectVersionNotFound(ref, fmt.Sprint(sel.Number))
+}
+
+// SubjectsInput selects subjects for Subjects.
+type SubjectsInput struct {
+	// Registry limits the list to one registry; "" lists every registry.
+	Registry string
+	// Prefix keeps the subjects whose name starts with it.
+	Prefix string
+	// Filter applies to the subject's versions: a subject is listed when it has an AVAILABLE
+	// version the filter keeps (LiveOnly: a live subject; DeletedOnly: a subject with a
+	// soft-deleted version).
+	Filter DeletedFilter
+}
+
+// Subjects lists subjects, ordered by (registry, name).
+func (s *Service) Subjects(ctx context.Context, in SubjectsInput) ([]SchemaRef, error) {
+	var out []SchemaRef
+	err := s.store.View(ctx, func(tx Tx) error {
+		vs, err := tx.ListVersionSummaries(ctx, in.Registry)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if v.Status != StatusAvailable || !in.Filter.keep(v.Deleted) || !strings.HasPrefix(v.Schema, in.Prefix) {
+				continue
+			}
+			ref := SchemaRef{v.Registry, v.Schema}
+			if len(out) == 0 || out[len(out)-1] != ref {
+				out = append(out, ref)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "Subjects", err)
+	}
+	return out, nil
+}
+
+// VersionsByContent returns the AVAILABLE versions, in every schema of every registry, whose
+// content has the given ID (a Confluent schema ID), ordered by (registry, schema, number),
+// soft-deleted ones included only with includeDeleted. An ID no AVAILABLE version uses, even a
+// soft-deleted one, is CodeNotFound with EntityContent.
+func (s *Service) VersionsByContent(ctx context.Context, id int64, includeDeleted bool) ([]Version, error) {
+	var out []Version
+	err := s.store.View(ctx, func(tx Tx) error {
+		vs, err := tx.ListVersionsByContent(ctx, id)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, v := range vs {
+			if v.Status != StatusAvailable {
+				continue
+			}
+			found = true
+			if includeDeleted || !v.Deleted {
+				out = append(out, v)
+			}
+		}
+		if !found {
+			return schemaIDNotFound(id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "VersionsByContent", err)
+	}
+	return out, nil
+}
+
+// LookupVersion finds the version of a subject whose normalized definition equals the given
+// one: the newest such AVAILABLE version, soft-deleted ones included only with includeDeleted.
+// A missing (or, without includeDeleted, soft-deleted) subject is CodeNotFound with
+// EntitySchema; a definition the subject does not hold, or of another format than the
+// subject's, is CodeNotFound with EntityContent; an invalid definition is CodeInvalid.
+func (s *Service) LookupVersion(ctx context.Context, ref SchemaRef, format schema.Format, definition string, includeDeleted bool) (*Version, error) {
+	var out *Version
+	err := s.store.View(ctx, func(tx Tx) error {
+		sc, _, live, err := s.subjectVersions(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if !live && !includeDeleted {
+			return subjectNotFound(ref)
+		}
+		notFound := entityErrorf(CodeNotFound, EntityContent, "Schema not found")
+		if format != sc.Format {
+			return notFound
+		}
+		parsed, err := s.parse(sc.Format, definition)
+		if err != nil {
+			return err
+		}
+		c, err := tx.FindContent(ctx, sc.Format, fingerprint(sc.Format, parsed.Canonical()))
+		if errors.Is(err, ErrNotExist) {
+			return notFound
+		}
+		if err != nil {
+			return err
+		}
+		same, err := tx.FindVersionsByContent(ctx, ref.Registry, ref.Name, c.ID)
+		if err != nil {
+			return err
+		}
+		for i := range same {
+			if same[i].Status == StatusAvailable && (includeDeleted || !same[i].Deleted) {
+				out = &same[i]
+				return nil
+			}
+		}
+		return notFound
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "LookupVersion", err)
+	}
+	return out, nil
+}
+
+// CompatibilityInput is the input of CheckCompatibility.
+type CompatibilityInput struct {
+	Ref        SchemaRef
+	Format     schema.Format
+	Definition string
+	// Against names the one version to check against; nil checks as a registration would
+	// (the latest version, or every version since the checkpoint for a transitive mode).
+	Against *VersionSelector
+}
+
+// CompatibilityResult is the verdict of CheckCompatibility.
+type CompatibilityResult struct {
+	// Mode is the subject's compatibility; with Against, its non-transitive form is applied.
+	Mode schema.Mode
+	// Versions are the numbers of the versions checked against, newest first.
+	Versions []int64
+	// Reasons lists every incompatibility; empty means compatible.
+	Reasons []schema.Incompatibility
+	// Message explains a verdict that has no Reasons, such as a change of format.
+	Message string
+}
+
+// Compatible reports whether the candidate passed.
+func (r *CompatibilityResult) Compatible() bool { return len(r.Reasons) == 0 && r.Message == "" }
+
+// CheckCompatibility checks a candidate definition against a subject's versions under the
+// subject's compatibility, registering nothing. With no Against, a subject that does not
+// exist yet is compatible (a first registration is); with Against, it is CodeNotFound, as is a
+// version that does not exist or is soft-deleted. Soft-deleted versions are never checked
+// against. DISABLED is CodeNotPermitted; NONE is always compatible.
+func (s *Service) CheckCompatibility(ctx context.Context, in CompatibilityInput) (*CompatibilityResult, error) {
+	if !in.Format.Valid() {
+		return nil, Errorf(CodeInvalid, "Data format %q is not valid.", in.Format)
+	}
+	parsed, err := s.parse(in.Format, in.Definition)
+	if err != nil {
+		return nil, err
+	}
+	var res CompatibilityResult
+	err = s.store.View(ctx, func(tx Tx) error {
+		sc, _, live, err := s.subjectVersions(ctx, tx, in.Ref)
+		if ErrorCode(err) == CodeNotFound && in.Against == nil {
+			eff, err := s.resolveConfig(ctx, tx, in.Ref.Registry, in.Ref.Name)
+			res.Mode = eff.Compatibility
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if !live && in.Against != nil {
+			return subjectNotFound(in.Ref)
+		}
+		res.Mode = sc.Compatibility
+		if sc.Compatibility == schema.Disabled {
+			return disabledError(in.Ref)
+		}
+		if !sc.Compatibility.NeedsCheck() {
+			return nil
+		}
+		if sc.Format != in.Format {
+			res.Message = fmt.Sprintf("Incompatible schema type: the subject holds %s schemas, the candidate is %s.", sc.Format, in.Format)
+			return nil
+		}
+		if in.Against == nil {
+			res.Reasons, err = s.check(ctx, tx, sc, parsed)
+			res.Versions = checkedVersions(res.Reasons)
+			if len(res.Versions) == 0 {
+				if v, err := s.latestAvailable(ctx, tx, sc); err != nil {
+					return err
+				} else if v != nil {
+					res.Versions = []int64{v.Number}
+				}
+			}
+			return err
+		}
+		v, err := s.subjectVersion(ctx, tx, in.Ref, *in.Against, false)
+		if err != nil {
+			return err
+		}
+		old, err := s.parseStored(v)
+		if err != nil {
+			return err
+		}
+		policy, err := s.policyOf(ctx, tx, sc)
+		if err != nil {
+			return err
+		}
+		res.Versions = []int64{v.Number}
+		res.Reasons, err = schema.Check(s.handlers[sc.Format], nonTransitive(sc.Compatibility), parsed,
+			[]schema.Versioned{{Version: v.Number, Schema: old}}, schema.CheckOptions{Policy: policy})
+		return err
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "CheckCompatibility", err)
+	}
+	return &res, nil
+}
+
+// checkedVersions lists the versions the reasons name, newest first.
+func checkedVersions(reasons []schema.Incompatibility) []int64 {
+	var out []int64
+	for _, r := range reasons {
+		if len(out) == 0 || out[len(out)-1] != r.Version {
+			out = append(out, r.Version)
+		}
+	}
+	return out
+}
+
+// nonTransitive is the mode that checks against one version the way m checks against each.
+func nonTransitive(m schema.Mode) schema.Mode {
+	switch m {
+	case schema.BackwardAll:
+		return schema.Backward
+	case schema.ForwardAll:
+		return schema.Forward
+	case schema.FullAll:
+		return schema.Full
+	}
+	return m
+}
