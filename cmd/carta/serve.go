@@ -25,6 +25,17 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.Account, "account-id", "123456789012", "AWS account `ID` used in ARNs")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` used in ARNs when a request is not signed")
 	fs.BoolVar(&cfg.RejectIncompatible, "reject-incompatible", false, "answer an incompatible registration with InvalidInputException instead of Status FAILURE")
+	fs.Func("confluent-incompatible-code", "`error_code` of an incompatible registration through the Confluent API: 409 (default) or 40901", func(v string) error {
+		switch v {
+		case "409":
+			cfg.ConfluentIncompatibleCode = 409
+		case "40901":
+			cfg.ConfluentIncompatibleCode = 40901
+		default:
+			return fmt.Errorf("want 409 or 40901")
+		}
+		return nil
+	})
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", glue.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	fs.IntVar(&cfg.Limits.MaxBytes, "max-schema-bytes", schema.DefaultMaxBytes, "largest schema definition in `bytes` (the Glue API also limits it to 170,000 characters)")
 	fs.IntVar(&cfg.Limits.MaxDepth, "max-schema-depth", schema.DefaultMaxDepth, "deepest nesting of a schema definition")

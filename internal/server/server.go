@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cartaschema/carta/internal/api/confluent"
 	"github.com/cartaschema/carta/internal/api/glue"
 	"github.com/cartaschema/carta/internal/registry"
 	"github.com/cartaschema/carta/internal/store/postgres"
@@ -39,8 +40,11 @@ type Config struct {
 	// Region is the AWS region used in ARNs when a request carries none (default us-east-1).
 	Region string
 	// RejectIncompatible answers an incompatible registration with InvalidInputException
-	// instead of AWS Glue's 200 with Status FAILURE.
+	// instead of AWS Glue's 200 with Status FAILURE. (The Confluent API always refuses one.)
 	RejectIncompatible bool
+	// ConfluentIncompatibleCode is the error_code the Confluent API answers an incompatible
+	// registration with: 409 (the default) or 40901.
+	ConfluentIncompatibleCode int
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
 	// Limits bound schema definitions before parsing.
@@ -98,9 +102,16 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 		}
 		writeStatus(w, http.StatusOK, "ready")
 	})
-	mux.Handle("/", glue.NewHandler(svc, glue.Config{
+	glueAPI := glue.NewHandler(svc, glue.Config{
 		Account: cfg.Account, Region: cfg.Region, MaxBodyBytes: cfg.MaxBodyBytes, Logger: log,
-	}))
+	})
+	confluentAPI, err := confluent.NewHandler(svc, confluent.Config{
+		MaxBodyBytes: cfg.MaxBodyBytes, IncompatibleErrorCode: cfg.ConfluentIncompatibleCode, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", Dialects(glueAPI, confluentAPI))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -136,6 +147,20 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr stri
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// Dialects routes a request to the API dialect it speaks: a request with an X-Amz-Target
+// header (every AWS JSON 1.1 request has one: POST / with X-Amz-Target: AWSGlue.<Op>) to
+// glueAPI, every other request to confluentAPI, which serves the Confluent REST paths, its own
+// POST / among them.
+func Dialects(glueAPI, confluentAPI http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "" {
+			glueAPI.ServeHTTP(w, r)
+			return
+		}
+		confluentAPI.ServeHTTP(w, r)
+	})
 }
 
 // openStore opens the store cfg.Store selects, creating the SQLite database (and its

@@ -1,0 +1,262 @@
+package confluent
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/cartaschema/carta/internal/registry"
+	"github.com/cartaschema/carta/schema"
+)
+
+// schemaReference is a reference to another subject's version.
+type schemaReference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int64  `json:"version"`
+}
+
+// schemaRequest is the body of a registration, a lookup and a compatibility check.
+type schemaRequest struct {
+	Schema     *string           `json:"schema"`
+	SchemaType string            `json:"schemaType"`
+	References []schemaReference `json:"references"`
+	Metadata   json.RawMessage   `json:"metadata"`
+	RuleSet    json.RawMessage   `json:"ruleSet"`
+	// ID and Version are kept by a registration in IMPORT mode.
+	ID      *int64 `json:"id"`
+	Version *int64 `json:"version"`
+}
+
+// candidate is a validated schemaRequest.
+type candidate struct {
+	format     schema.Format
+	definition string
+	// metadata and ruleSet are compact JSON objects, or "".
+	metadata, ruleSet string
+}
+
+// readSchema decodes and validates the body of a registration, lookup or check.
+func (h *handler) readSchema(c *call) (*schemaRequest, *candidate, error) {
+	var in schemaRequest
+	if err := h.decode(c, &in); err != nil {
+		return nil, nil, err
+	}
+	if in.Schema == nil || strings.TrimSpace(*in.Schema) == "" {
+		return nil, nil, unprocessable(codeInvalidSchema, "Empty schema: the request has no schema.")
+	}
+	if max := h.svc.Limits().MaxBytes; len(*in.Schema) > max {
+		return nil, nil, unprocessable(codeSchemaTooLarge, "The schema is %d bytes, more than the limit of %d bytes.", len(*in.Schema), max)
+	}
+	format, err := schemaType(in.SchemaType)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(in.References) > 0 {
+		return nil, nil, unprocessable(codeInvalidSchema, "Schema references are not supported yet: Carta registers self-contained schemas only.")
+	}
+	out := &candidate{format: format, definition: *in.Schema}
+	if out.metadata, err = jsonObject(in.Metadata); err != nil {
+		return nil, nil, unprocessable(codeInvalidSchema, "Invalid metadata: %v.", err)
+	}
+	if out.ruleSet, err = jsonObject(in.RuleSet); err != nil {
+		return nil, nil, unprocessable(codeInvalidRuleSet, "Invalid ruleSet: %v.", err)
+	}
+	return &in, out, nil
+}
+
+// jsonObject returns a JSON object compacted, "" for an absent or null one, and an error for
+// anything else.
+func jsonObject(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	if raw[0] != '{' {
+		return "", errNotObject
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+var errNotObject = jsonError("not a JSON object")
+
+type jsonError string
+
+func (e jsonError) Error() string { return string(e) }
+
+// versionResponse is a subject's version.
+type versionResponse struct {
+	Subject    string            `json:"subject"`
+	Version    int64             `json:"version"`
+	ID         int64             `json:"id"`
+	GUID       string            `json:"guid"`
+	SchemaType string            `json:"schemaType,omitempty"`
+	References []schemaReference `json:"references,omitempty"`
+	Metadata   json.RawMessage   `json:"metadata,omitempty"`
+	RuleSet    json.RawMessage   `json:"ruleSet,omitempty"`
+	Schema     string            `json:"schema"`
+}
+
+func newVersionResponse(v *registry.Version) versionResponse {
+	return versionResponse{
+		Subject: qualified(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number,
+		ID: v.ContentID, GUID: v.ID, SchemaType: typeName(v.Format),
+		Metadata: rawOrNil(v.ContractMetadata), RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition,
+	}
+}
+
+func rawOrNil(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
+}
+
+// registerResponse answers a registration. Confluent answers {"id"} only; version and guid are
+// what newer registries add.
+type registerResponse struct {
+	ID      int64  `json:"id"`
+	Version int64  `json:"version"`
+	GUID    string `json:"guid"`
+}
+
+// register serves POST /subjects/{subject}/versions.
+func (h *handler) register(c *call) (any, error) {
+	sub, err := h.subjectParam(c, true)
+	if err != nil {
+		return nil, err
+	}
+	normalize, err := optionalBoolParam(c, "normalize")
+	if err != nil {
+		return nil, err
+	}
+	in, cand, err := h.readSchema(c)
+	if err != nil {
+		return nil, err
+	}
+	if in.ID != nil && *in.ID > 0 || in.Version != nil && *in.Version > 0 {
+		return nil, unprocessable(codeOperationNotPermitted, "A registration keeps a given id or version only in IMPORT mode.")
+	}
+	res, err := h.svc.Register(c.ctx, registry.RegisterInput{Ref: sub.ref, Format: cand.format, Definition: cand.definition,
+		Normalize: normalize, ContractMetadata: cand.metadata, ContractRuleSet: cand.ruleSet})
+	if err != nil {
+		return nil, err
+	}
+	v := res.Version
+	return registerResponse{ID: v.ContentID, Version: v.Number, GUID: v.ID}, nil
+}
+
+// lookup serves POST /subjects/{subject}: the version of the subject with the given schema.
+func (h *handler) lookup(c *call) (any, error) {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := optionalBoolParam(c, "normalize"); err != nil {
+		return nil, err
+	}
+	deleted, err := boolParam(c, "deleted", false)
+	if err != nil {
+		return nil, err
+	}
+	_, cand, err := h.readSchema(c)
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.svc.LookupVersion(c.ctx, sub.ref, cand.format, cand.definition, deleted)
+	if err != nil {
+		return nil, err
+	}
+	return newVersionResponse(v), nil
+}
+
+// subjects serves GET /subjects. A subjectPrefix of ":*:" lists the subjects of every context;
+// a qualified prefix (":.ctx:name") lists those of its context.
+func (h *handler) subjects(c *call) (any, error) {
+	f, err := deletedFilter(c)
+	if err != nil {
+		return nil, err
+	}
+	in := registry.SubjectsInput{Registry: c.registry, Prefix: c.r.URL.Query().Get("subjectPrefix"), Filter: f}
+	switch {
+	case in.Prefix == ":*:":
+		in.Registry, in.Prefix = "", ""
+	case strings.HasPrefix(in.Prefix, ":"):
+		ctx, rest, _ := strings.Cut(in.Prefix[1:], ":")
+		reg, err := contextRegistry(ctx)
+		if err != nil {
+			return []string{}, nil
+		}
+		in.Registry, in.Prefix = reg, rest
+	}
+	refs, err := h.svc.Subjects(c.ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = qualified(r)
+	}
+	return out, nil
+}
+
+// subjectVersions serves GET /subjects/{subject}/versions.
+func (h *handler) subjectVersions(c *call) (any, error) {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
+		return nil, err
+	}
+	f, err := deletedFilter(c)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := h.svc.SubjectVersions(c.ctx, sub.ref, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(vs))
+	for i, v := range vs {
+		out[i] = v.Number
+	}
+	return out, nil
+}
+
+// subjectVersionOf resolves the {subject} and {version} of a read.
+func (h *handler) subjectVersionOf(c *call) (*registry.Version, error) {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := versionParam(c)
+	if err != nil {
+		return nil, err
+	}
+	deleted, err := boolParam(c, "deleted", false)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.SubjectVersion(c.ctx, sub.ref, sel, deleted)
+}
+
+// subjectVersion serves GET /subjects/{subject}/versions/{version}.
+func (h *handler) subjectVersion(c *call) (any, error) {
+	v, err := h.subjectVersionOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return newVersionResponse(v), nil
+}
+
+// subjectVersionText serves GET /subjects/{subject}/versions/{version}/schema: the schema
+// text itself.
+func (h *handler) subjectVersionText(c *call) (any, error) {
+	v, err := h.subjectVersionOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return rawText(v.Definition), nil
+}
