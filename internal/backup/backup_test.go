@@ -3,6 +3,7 @@ package backup_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -138,6 +139,24 @@ func populate(t *testing.T, store registry.Store) *registry.Service {
 	must(err)
 	// A schema without versions.
 	_, _, err = svc.CreateSchema(ctx, registry.CreateSchemaInput{Name: "Empty", Format: schema.Protobuf})
+	must(err)
+
+	// The Confluent dialect: a subject in a context made by its first registration, with data
+	// contracts, a soft-deleted version, and configs at every level.
+	sub := registry.SchemaRef{Registry: "billing", Name: "invoices-value"}
+	_, err = svc.Register(ctx, registry.RegisterInput{Ref: sub, Format: schema.Avro, Definition: avro(fID),
+		ContractMetadata: `{"properties":{"owner":"billing \"team\""}}`, ContractRuleSet: `{"domainRules":[{"name":"r","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true"}]}`})
+	must(err)
+	_, err = svc.Register(ctx, registry.RegisterInput{Ref: sub, Format: schema.Avro, Definition: avro(fID, fOptional)})
+	must(err)
+	_, err = svc.DeleteSubjectVersion(ctx, sub, registry.VersionSelector{Number: 1}, false)
+	must(err)
+	full, yes, lenient, readOnly := schema.FullAll, true, schema.Lenient, registry.ModeReadOnly
+	_, err = svc.UpdateConfig(ctx, "", "", registry.ConfigUpdate{Compatibility: &full, Normalize: &yes, Policy: &lenient})
+	must(err)
+	_, err = svc.UpdateConfig(ctx, "billing", "", registry.ConfigUpdate{Mode: &readOnly})
+	must(err)
+	_, err = svc.UpdateConfig(ctx, "billing", "not-yet-registered", registry.ConfigUpdate{Compatibility: &full})
 	must(err)
 	return svc
 }
@@ -292,7 +311,7 @@ func TestSQLiteToPostgresAndBack(t *testing.T) {
 
 	pg := openPostgres(t)
 	n := importInto(t, pg, first)
-	if n.Registries != 3 || n.Schemas != 5 || n.Versions != len(inv.versions) || n.Metadata != 3 || n.Audit == 0 {
+	if n.Registries != 4 || n.Schemas != 6 || n.Configs != 8 || n.Versions != len(inv.versions) || n.Metadata != 3 || n.Audit == 0 {
 		t.Errorf("Import counts %v", n)
 	}
 	wantSame(t, "export of PostgreSQL after the import", export(t, pg), first)
@@ -435,8 +454,20 @@ func TestImportInvalid(t *testing.T) {
 		}
 		return strings.Join(lines, "\n") + "\n"
 	}
-	firstVersion := find(`{"type":"version"`)
-	firstSchema := find(`{"type":"schema"`) // default-registry/Empty
+	// findWith returns the number of the first line with the prefix that contains part.
+	findWith := func(prefix, part string) int {
+		for i, l := range good {
+			if strings.HasPrefix(l, prefix) && strings.Contains(l, part) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line starts with %s and holds %s", prefix, part)
+		return 0
+	}
+	firstVersion := findWith(`{"type":"version"`, `"schema":"Order"`)
+	firstSchema := find(`{"type":"schema","registry":"default-registry"`) // default-registry/Empty
+	firstConfig := find(`{"type":"config"`)
+	contracted := findWith(`{"type":"version"`, `"schema":"invoices-value","number":1`)
 	payments := find(`{"type":"schema","registry":"payments","name":"PaymentCaptured",`)
 	firstContent := find(`{"type":"content"`)
 	firstAudit := find(`{"type":"audit"`)
@@ -478,6 +509,12 @@ func TestImportInvalid(t *testing.T) {
 		{"bad status", replace(firstVersion, `"status":"AVAILABLE"`, `"status":"OK"`), firstVersion, `unknown status "OK"`},
 		{"duplicate audit seq", with(firstAudit+1, good[firstAudit-1]), firstAudit + 1, "already defined by an earlier line"},
 		{"schema of no registry", replace(firstSchema, `"registry":"default-registry"`, `"registry":"nope"`), firstSchema, "no earlier line defines the registry"},
+		{"config with a bad mode", replace(firstConfig, `"mode":"`, `"mode":"X`), firstConfig, "unknown mode"},
+		{"config with a bad compatibility", replace(firstConfig, `"compatibility":"FULL_ALL"`, `"compatibility":"SIDEWAYS"`), firstConfig, "unknown compatibility"},
+		{"config with a bad normalize", replace(firstConfig, `"normalize":"true"`, `"normalize":"yes"`), firstConfig, "normalize"},
+		{"duplicate config", with(firstConfig+1, good[firstConfig-1]), firstConfig + 1, "already defined by an earlier line"},
+		{"bad contract", replace(contracted, `"contract_metadata":"{`, `"contract_metadata":"[`), contracted, "contract_metadata"},
+		{"config in version 1", with(1, `{"type":"carta-export","version":1}`), firstConfig, "a config line in a version 1 export"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -601,4 +638,73 @@ func TestNULIntoPostgres(t *testing.T) {
 		t.Errorf("a failed import left rows behind: %+v", inv)
 	}
 	importInto(t, openSQLite(t), data) // SQLite takes it
+}
+
+// TestImportVersion1 reads an export of format version 1 (before configs, soft deletes and
+// data contracts): each schema gets its compatibility as a subject-level config, as the store
+// migration that added configs gives it.
+func TestImportVersion1(t *testing.T) {
+	src := openSQLite(t)
+	populate(t, src)
+	var v1 []string
+	schemas := 0
+	for _, line := range strings.Split(strings.TrimSuffix(string(export(t, src)), "\n"), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		switch m["type"] {
+		case "carta-export":
+			m["version"] = 1
+		case "config":
+			continue
+		case "schema":
+			schemas++
+		case "version":
+			delete(m, "deleted")
+			delete(m, "contract_metadata")
+			delete(m, "contract_rule_set")
+		case "end":
+			delete(m, "configs")
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v1 = append(v1, string(b))
+	}
+	dst := openSQLite(t)
+	n := importInto(t, dst, []byte(strings.Join(v1, "\n")+"\n"))
+	if n.Configs != 0 || n.Schemas != schemas {
+		t.Errorf("Import of version 1 counts %v", n)
+	}
+	ctx := context.Background()
+	err := dst.View(ctx, func(tx registry.Tx) error {
+		cs, err := tx.ListConfigs(ctx)
+		if err != nil {
+			return err
+		}
+		if len(cs) != schemas {
+			t.Errorf("%d configs after a version 1 import, want one per schema (%d)", len(cs), schemas)
+		}
+		for _, c := range cs {
+			sc, err := tx.GetSchema(ctx, c.Registry, c.Subject)
+			if err != nil {
+				return err
+			}
+			if c.Compatibility != sc.Compatibility || c.Mode != "" || c.Normalize != nil {
+				t.Errorf("config %+v of schema %s/%s with compatibility %s", c, sc.Registry, sc.Name, sc.Compatibility)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A version 2 field in a version 1 file is refused.
+	bad := strings.Replace(strings.Join(v1, "\n")+"\n", `"type":"version"`, `"deleted":false,"type":"version"`, 1)
+	_, err = backup.Import(ctx, openSQLite(t), strings.NewReader(bad))
+	if err == nil || !strings.Contains(err.Error(), `"deleted" not in a version 1 export`) {
+		t.Errorf("a version 2 field in a version 1 file: %v", err)
+	}
 }

@@ -427,3 +427,116 @@ func nonTransitive(m schema.Mode) schema.Mode {
 	}
 	return m
 }
+
+// DeleteSubject deletes a subject the way a Confluent registry does, and returns the numbers
+// of the versions it deleted. Without permanent it soft-deletes every AVAILABLE version that is
+// not soft-deleted yet (a soft-deleted subject is CodeDeleted); with permanent it deletes the
+// schema with all its versions (FAILURE ones too), metadata and config, which needs the subject
+// soft-deleted first (CodeNotDeleted otherwise). A subject that does not exist is CodeNotFound.
+func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bool) ([]int64, error) {
+	var out []int64
+	err := s.store.Update(ctx, func(tx Tx) error {
+		_, vs, live, err := s.subjectVersions(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !permanent && !live:
+			return entityErrorf(CodeDeleted, EntitySchema, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", ref.Name)
+		case permanent && live:
+			return entityErrorf(CodeNotDeleted, EntitySchema, "Subject '%s' was not deleted first before being permanently deleted", ref.Name)
+		}
+		for _, v := range vs {
+			if permanent {
+				out = append(out, v.Number)
+				continue
+			}
+			if v.Deleted {
+				continue
+			}
+			if err := tx.SetVersionDeleted(ctx, v.ID, true); err != nil {
+				return err
+			}
+			out = append(out, v.Number)
+		}
+		if permanent {
+			if err := tx.DeleteSchema(ctx, ref.Registry, ref.Name); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, "DeleteSubject", ref.target(), "", map[string]any{"versions": out, "permanent": permanent})
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "DeleteSubject", err)
+	}
+	return out, nil
+}
+
+// DeleteSubjectVersion deletes one version of a subject the way a Confluent registry does and
+// returns its number. Without permanent it soft-deletes the version (latest: the newest one
+// that is not soft-deleted; a soft-deleted version is CodeDeleted with EntityVersion, a
+// soft-deleted subject CodeDeleted with EntitySchema); with permanent it deletes the version
+// and its metadata (latest: the newest AVAILABLE one), which needs it soft-deleted first
+// (CodeNotDeleted with EntityVersion otherwise). A permanently deleted checkpoint moves to the
+// next AVAILABLE version, or, when there is none, to the one before it.
+func (s *Service) DeleteSubjectVersion(ctx context.Context, ref SchemaRef, sel VersionSelector, permanent bool) (int64, error) {
+	var number int64
+	err := s.store.Update(ctx, func(tx Tx) error {
+		sc, vs, live, err := s.subjectVersions(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if !permanent && !live {
+			return entityErrorf(CodeDeleted, EntitySchema, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", ref.Name)
+		}
+		var v *Version
+		for i := len(vs) - 1; i >= 0; i-- {
+			if sel.Latest && (permanent || !vs[i].Deleted) || !sel.Latest && vs[i].Number == sel.Number {
+				v = &vs[i]
+				break
+			}
+		}
+		switch {
+		case v == nil && sel.Latest:
+			return subjectVersionNotFound(ref, "latest")
+		case v == nil:
+			return subjectVersionNotFound(ref, fmt.Sprint(sel.Number))
+		case !permanent && v.Deleted:
+			return entityErrorf(CodeDeleted, EntityVersion, "Subject '%s' Version %d was soft deleted. Set permanent=true to delete permanently", ref.Name, v.Number)
+		case permanent && !v.Deleted:
+			return entityErrorf(CodeNotDeleted, EntityVersion, "Subject '%s' Version %d was not deleted first before being permanently deleted", ref.Name, v.Number)
+		}
+		number = v.Number
+		if !permanent {
+			if err := tx.SetVersionDeleted(ctx, v.ID, true); err != nil {
+				return err
+			}
+		} else {
+			if err := tx.DeleteVersion(ctx, v.ID); err != nil {
+				return err
+			}
+			if sc.Checkpoint == v.Number {
+				// The next version takes its place, else the one before it.
+				sc.Checkpoint = 0
+				for _, other := range vs {
+					if other.Number > v.Number {
+						sc.Checkpoint = other.Number
+						break
+					}
+					if other.Number < v.Number {
+						sc.Checkpoint = other.Number
+					}
+				}
+				sc.UpdatedAt = s.timestamp()
+				if err := tx.UpdateSchema(ctx, sc); err != nil {
+					return err
+				}
+			}
+		}
+		return s.audit(ctx, tx, "DeleteSubjectVersion", fmt.Sprintf("%s/version/%d", ref.target(), v.Number), "", map[string]any{"permanent": permanent})
+	})
+	if err != nil {
+		return 0, s.fault(ctx, "DeleteSubjectVersion", err)
+	}
+	return number, nil
+}

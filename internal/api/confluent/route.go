@@ -30,10 +30,11 @@ var routes = []route{
 	{[]string{"schemas", "ids", "{id}", "subjects"}, map[string]endpoint{http.MethodGet: (*handler).subjectsByID}},
 	{[]string{"schemas", "ids", "{id}", "versions"}, map[string]endpoint{http.MethodGet: (*handler).versionsByID}},
 	{[]string{"subjects"}, map[string]endpoint{http.MethodGet: (*handler).subjects}},
-	{[]string{"subjects", "{subject}"}, map[string]endpoint{http.MethodPost: (*handler).lookup}},
+	{[]string{"subjects", "{subject}"}, map[string]endpoint{http.MethodPost: (*handler).lookup, http.MethodDelete: (*handler).deleteSubject}},
 	{[]string{"subjects", "{subject}", "versions"}, map[string]endpoint{
 		http.MethodGet: (*handler).subjectVersions, http.MethodPost: (*handler).register}},
-	{[]string{"subjects", "{subject}", "versions", "{version}"}, map[string]endpoint{http.MethodGet: (*handler).subjectVersion}},
+	{[]string{"subjects", "{subject}", "versions", "{version}"}, map[string]endpoint{
+		http.MethodGet: (*handler).subjectVersion, http.MethodDelete: (*handler).deleteSubjectVersion}},
 	{[]string{"subjects", "{subject}", "versions", "{version}", "schema"}, map[string]endpoint{http.MethodGet: (*handler).subjectVersionText}},
 	{[]string{"compatibility", "subjects", "{subject}", "versions"}, map[string]endpoint{http.MethodPost: (*handler).compatibility}},
 	{[]string{"compatibility", "subjects", "{subject}", "versions", "{version}"}, map[string]endpoint{http.MethodPost: (*handler).compatibility}},

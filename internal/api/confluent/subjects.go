@@ -260,3 +260,42 @@ func (h *handler) subjectVersionText(c *call) (any, error) {
 	}
 	return rawText(v.Definition), nil
 }
+
+// deleteSubject serves DELETE /subjects/{subject}: a soft delete, or with permanent=true a
+// hard delete of a soft-deleted subject. It answers with the numbers of the deleted versions.
+func (h *handler) deleteSubject(c *call) (any, error) {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
+		return nil, err
+	}
+	permanent, err := boolParam(c, "permanent", false)
+	if err != nil {
+		return nil, err
+	}
+	numbers, err := h.svc.DeleteSubject(c.ctx, sub.ref, permanent)
+	if err != nil {
+		return nil, err
+	}
+	if numbers == nil {
+		numbers = []int64{}
+	}
+	return numbers, nil
+}
+
+// deleteSubjectVersion serves DELETE /subjects/{subject}/versions/{version}: a soft delete, or
+// with permanent=true a hard delete of a soft-deleted version. It answers with the number.
+func (h *handler) deleteSubjectVersion(c *call) (any, error) {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := versionParam(c)
+	if err != nil {
+		return nil, err
+	}
+	permanent, err := boolParam(c, "permanent", false)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.DeleteSubjectVersion(c.ctx, sub.ref, sel, permanent)
+}
