@@ -138,12 +138,15 @@ type ConfigUpdate struct {
 	// Policy at the subject level sets the schema's PolicyTag, so the schema must exist.
 	Policy *schema.Policy
 	Mode   *string
+	// Force allows IMPORT mode on a level that holds versions already.
+	Force bool
 }
 
 // UpdateConfig changes the settings of one level and returns the level's config. A change of
 // compatibility is applied to every schema it governs at once: the subject's, or, at the
 // registry and global levels, those that do not set their own. Existing versions are not
-// re-checked.
+// re-checked. IMPORT mode on a level that holds versions needs Force (CodeNotPermitted
+// otherwise).
 func (s *Service) UpdateConfig(ctx context.Context, registryName, subject string, u ConfigUpdate) (*Config, error) {
 	if u.Compatibility != nil && !u.Compatibility.Valid() {
 		return nil, Errorf(CodeInvalid, "Compatibility %q is not valid.", *u.Compatibility)
@@ -161,6 +164,11 @@ func (s *Service) UpdateConfig(ctx context.Context, registryName, subject string
 			c = &Config{Registry: registryName, Subject: subject}
 		} else if err != nil {
 			return err
+		}
+		if u.Mode != nil && *u.Mode == ModeImport && c.Mode != ModeImport && !u.Force {
+			if err := s.checkEmpty(ctx, tx, registryName, subject); err != nil {
+				return err
+			}
 		}
 		if u.Compatibility != nil {
 			c.Compatibility = *u.Compatibility
@@ -413,4 +421,19 @@ func (s *Service) normalizedDefinition(format schema.Format, definition string, 
 		return definition
 	}
 	return canonical
+}
+
+// checkEmpty refuses IMPORT mode on a level with versions: a subject's, a registry's, or (both
+// "") any.
+func (s *Service) checkEmpty(ctx context.Context, tx Tx, registryName, subject string) error {
+	vs, err := tx.ListVersionSummaries(ctx, registryName)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if subject == "" || v.Schema == subject {
+			return Errorf(CodeNotPermitted, "Cannot import since found existing subjects: %s holds versions already; set the mode with force to import anyway.", configTarget(registryName, subject))
+		}
+	}
+	return nil
 }

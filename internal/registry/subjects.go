@@ -27,6 +27,9 @@ type RegisterInput struct {
 	Normalize *bool
 	// ContractMetadata and ContractRuleSet are stored with a new version as they are.
 	ContractMetadata, ContractRuleSet string
+	// ID and Version, when not 0, are kept by a registration in IMPORT mode (see Register);
+	// in another mode they are CodeNotPermitted.
+	ID, Version int64
 }
 
 // Register registers a definition under a subject the way a Confluent registry does: it
@@ -35,6 +38,12 @@ type RegisterInput struct {
 // the same normalized definition that is not soft-deleted; and it refuses an incompatible
 // definition with CodeIncompatible, storing nothing, whatever the server does for the Glue
 // dialect. A definition of another format than the subject's is incompatible too.
+//
+// The subject's mode governs it: READONLY refuses it (CodeNotPermitted); IMPORT registers
+// without a compatibility check and keeps in.ID and in.Version, for a migration from another
+// registry: a version number must be above every number the subject has used, and an ID must
+// be free or already the ID of the same content (CodeAlreadyExists when the content has
+// another ID, CodeNotPermitted when the ID is another content's).
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResult, error) {
 	if !in.Format.Valid() {
 		return nil, Errorf(CodeInvalid, "Data format %q is not valid.", in.Format)
@@ -58,7 +67,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResu
 		def = s.normalizedDefinition(in.Format, def, parsed)
 	}
 	return s.register(ctx, registration{ref: in.Ref, format: in.Format, definition: def, parsed: parsed,
-		create: true, reject: true, contractMetadata: in.ContractMetadata, contractRuleSet: in.ContractRuleSet})
+		create: true, reject: true, contractMetadata: in.ContractMetadata, contractRuleSet: in.ContractRuleSet,
+		importing: true, id: in.ID, number: in.Version})
 }
 
 func subjectNotFound(ref SchemaRef) error {
@@ -429,13 +439,16 @@ func nonTransitive(m schema.Mode) schema.Mode {
 }
 
 // DeleteSubject deletes a subject the way a Confluent registry does, and returns the numbers
-// of the versions it deleted. Without permanent it soft-deletes every AVAILABLE version that is
+// of the versions it deleted. A subject in READONLY mode refuses it (CodeNotPermitted). Without permanent it soft-deletes every AVAILABLE version that is
 // not soft-deleted yet (a soft-deleted subject is CodeDeleted); with permanent it deletes the
 // schema with all its versions (FAILURE ones too), metadata and config, which needs the subject
 // soft-deleted first (CodeNotDeleted otherwise). A subject that does not exist is CodeNotFound.
 func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bool) ([]int64, error) {
 	var out []int64
 	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := s.checkWritable(ctx, tx, ref); err != nil {
+			return err
+		}
 		_, vs, live, err := s.subjectVersions(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -473,7 +486,7 @@ func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bo
 }
 
 // DeleteSubjectVersion deletes one version of a subject the way a Confluent registry does and
-// returns its number. Without permanent it soft-deletes the version (latest: the newest one
+// returns its number. A subject in READONLY mode refuses it (CodeNotPermitted). Without permanent it soft-deletes the version (latest: the newest one
 // that is not soft-deleted; a soft-deleted version is CodeDeleted with EntityVersion, a
 // soft-deleted subject CodeDeleted with EntitySchema); with permanent it deletes the version
 // and its metadata (latest: the newest AVAILABLE one), which needs it soft-deleted first
@@ -482,6 +495,9 @@ func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bo
 func (s *Service) DeleteSubjectVersion(ctx context.Context, ref SchemaRef, sel VersionSelector, permanent bool) (int64, error) {
 	var number int64
 	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := s.checkWritable(ctx, tx, ref); err != nil {
+			return err
+		}
 		sc, vs, live, err := s.subjectVersions(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -539,4 +555,69 @@ func (s *Service) DeleteSubjectVersion(ctx context.Context, ref SchemaRef, sel V
 		return 0, s.fault(ctx, "DeleteSubjectVersion", err)
 	}
 	return number, nil
+}
+
+// checkWritable refuses a change to a subject in READONLY mode.
+func (s *Service) checkWritable(ctx context.Context, tx Tx, ref SchemaRef) error {
+	eff, err := s.resolveConfig(ctx, tx, ref.Registry, ref.Name)
+	if err != nil {
+		return err
+	}
+	if eff.Mode == ModeReadOnly {
+		return Errorf(CodeNotPermitted, "Subject %s in registry %s is in read-only mode.", ref.Name, ref.Registry)
+	}
+	return nil
+}
+
+// SchemasInput selects versions for ListSubjectVersions.
+type SchemasInput struct {
+	// Registry limits the list to one registry; "" lists every registry.
+	Registry string
+	// Prefix keeps the subjects whose name starts with it.
+	Prefix string
+	// Filter keeps versions by their soft-delete flag.
+	Filter DeletedFilter
+	// LatestOnly keeps the newest kept version of each subject.
+	LatestOnly bool
+	// Offset skips that many versions; Limit, when positive, returns at most that many.
+	Offset, Limit int
+}
+
+// ListSubjectVersions returns the AVAILABLE versions of the subjects in selects, ordered by
+// (registry, subject, number).
+func (s *Service) ListSubjectVersions(ctx context.Context, in SchemasInput) ([]Version, error) {
+	var out []Version
+	err := s.store.View(ctx, func(tx Tx) error {
+		all, err := tx.ListVersionSummaries(ctx, in.Registry)
+		if err != nil {
+			return err
+		}
+		var kept []Version
+		for _, v := range all {
+			if v.Status != StatusAvailable || !in.Filter.keep(v.Deleted) || !strings.HasPrefix(v.Schema, in.Prefix) {
+				continue
+			}
+			if in.LatestOnly && len(kept) > 0 && kept[len(kept)-1].Registry == v.Registry && kept[len(kept)-1].Schema == v.Schema {
+				kept[len(kept)-1] = v
+				continue
+			}
+			kept = append(kept, v)
+		}
+		kept = kept[min(max(in.Offset, 0), len(kept)):]
+		if in.Limit > 0 && len(kept) > in.Limit {
+			kept = kept[:in.Limit]
+		}
+		for _, k := range kept {
+			v, err := tx.GetVersion(ctx, k.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, *v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "ListSubjectVersions", err)
+	}
+	return out, nil
 }

@@ -68,7 +68,8 @@ type RegisterResult struct {
 // Version.Reasons), unless the service rejects incompatible versions, in which case it fails
 // with CodeIncompatible and stores nothing but the audit record. DISABLED refuses every new
 // version. A soft-deleted version with the same definition does not count as existing: the
-// definition gets a new version.
+// definition gets a new version. A schema in the Confluent mode READONLY or IMPORT refuses it
+// with CodeNotPermitted.
 func (s *Service) RegisterVersion(ctx context.Context, ref SchemaRef, definition string) (*RegisterResult, error) {
 	sc, parsed, err := s.candidate(ctx, "RegisterSchemaVersion", ref, definition)
 	if err != nil {
@@ -95,6 +96,10 @@ type registration struct {
 	// contractMetadata and contractRuleSet go into a new version (Version.ContractMetadata
 	// and ContractRuleSet).
 	contractMetadata, contractRuleSet string
+	// importing allows a registration in IMPORT mode, where it keeps id and number (when not
+	// 0) and is not checked; in the other modes, id and number must be 0.
+	importing  bool
+	id, number int64
 }
 
 // register adds a version in one transaction, with its audit record; a refusal is audited in
@@ -113,6 +118,21 @@ func (s *Service) register(ctx context.Context, r registration) (*RegisterResult
 			return err
 		}
 		rule = string(sc.Compatibility)
+		eff, err := s.resolveConfig(ctx, tx, r.ref.Registry, r.ref.Name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case eff.Mode == ModeReadOnly:
+			return Errorf(CodeNotPermitted, "Subject %s in registry %s is in read-only mode: it takes no new versions.", r.ref.Name, r.ref.Registry)
+		case eff.Mode == ModeImport && !r.importing:
+			return Errorf(CodeNotPermitted, "Subject %s in registry %s is in IMPORT mode: it takes only registrations that keep their IDs, through the Confluent API.", r.ref.Name, r.ref.Registry)
+		case eff.Mode != ModeImport && (r.id != 0 || r.number != 0):
+			return Errorf(CodeNotPermitted, "A registration keeps a given id or version only in IMPORT mode; subject %s is in %s mode.", r.ref.Name, eff.Mode)
+		}
+		if eff.Mode == ModeImport {
+			return s.importVersion(ctx, tx, sc, r, &res)
+		}
 		if sc.Format != r.format {
 			return &Error{Code: CodeIncompatible, Message: fmt.Sprintf("Schema %s in registry %s holds %s definitions; a %s definition cannot be registered under it (a schema has one data format).",
 				sc.Name, sc.Registry, sc.Format, r.format)}
@@ -289,12 +309,18 @@ type newVersion struct {
 	// reasons, when not empty, make the version a FAILURE.
 	reasons                           []schema.Incompatibility
 	contractMetadata, contractRuleSet string
+	// number, when not 0, is the version's number (above the schema's latest) instead of the
+	// next one; contentID, when not 0, is the content row to use.
+	number, contentID int64
 }
 
 // addVersion stores a new version of sc with the next number, AVAILABLE when nv.reasons is
 // empty and FAILURE otherwise, and advances sc's counters.
 func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, nv newVersion) (*Version, error) {
 	number := sc.NextVersion
+	if nv.number != 0 {
+		number = nv.number
+	}
 	if number < 1 {
 		number = 1
 	}
@@ -309,9 +335,11 @@ func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, nv newVersi
 		return nil, Errorf(CodeLimitExceeded, "More schema versions cannot be created. The maximum limit has been reached.")
 	}
 	canonical := nv.parsed.Canonical()
-	c, err := tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: canonical, Fingerprint: fingerprint(sc.Format, canonical)})
-	if err != nil {
-		return nil, err
+	c := &Content{ID: nv.contentID}
+	if c.ID == 0 {
+		if c, err = tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: canonical, Fingerprint: fingerprint(sc.Format, canonical)}); err != nil {
+			return nil, err
+		}
 	}
 	now := s.timestamp()
 	v := &Version{

@@ -119,6 +119,19 @@ func boolParam(c *call, name string, def bool) (bool, error) {
 	return b, nil
 }
 
+// intParam reads a non-negative integer query parameter; absent is 0.
+func intParam(c *call, name string) (int, error) {
+	v := c.r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < -1 {
+		return 0, newError(http.StatusBadRequest, codeBadRequest, "Query parameter %s must be a non-negative integer, not %q.", name, truncate(v, 64))
+	}
+	return max(n, 0), nil
+}
+
 // optionalBoolParam reads a boolean query parameter that overrides a setting when present.
 func optionalBoolParam(c *call, name string) (*bool, error) {
 	if !c.r.URL.Query().Has(name) || c.r.URL.Query().Get(name) == "" {

@@ -42,6 +42,15 @@ var routes = []route{
 		http.MethodGet: (*handler).getConfig, http.MethodPut: (*handler).putConfig, http.MethodDelete: (*handler).deleteConfig}},
 	{[]string{"config", "{subject}"}, map[string]endpoint{
 		http.MethodGet: (*handler).getConfig, http.MethodPut: (*handler).putConfig, http.MethodDelete: (*handler).deleteConfig}},
+	{[]string{"mode"}, map[string]endpoint{
+		http.MethodGet: (*handler).getMode, http.MethodPut: (*handler).putMode, http.MethodDelete: (*handler).deleteMode}},
+	{[]string{"mode", "{subject}"}, map[string]endpoint{
+		http.MethodGet: (*handler).getMode, http.MethodPut: (*handler).putMode, http.MethodDelete: (*handler).deleteMode}},
+	{[]string{"contexts"}, map[string]endpoint{http.MethodGet: (*handler).contexts}},
+	{[]string{"v1", "metadata", "id"}, map[string]endpoint{http.MethodGet: (*handler).metadataID}},
+	{[]string{"schemas"}, map[string]endpoint{http.MethodGet: (*handler).schemas}},
+	{[]string{"schemas", "guids", "{guid}"}, map[string]endpoint{http.MethodGet: (*handler).schemaByGUID}},
+	{[]string{"subjects", "{subject}", "versions", "{version}", "referencedby"}, map[string]endpoint{http.MethodGet: (*handler).referencedBy}},
 }
 
 // serve routes the request and runs its endpoint.
@@ -157,17 +166,18 @@ type subject struct {
 	ref registry.SchemaRef
 }
 
-// name is the subject's name as the dialect shows it: qualified (":.ctx:name") outside the
-// default context.
-func (s subject) name() string { return qualified(s.ref) }
-
-// qualified is the Confluent name of a schema: its name in the default registry,
-// ":.registry:name" in another.
-func qualified(ref registry.SchemaRef) string {
-	if ref.Registry == registry.DefaultRegistry {
-		return ref.Name
+// subjectName is the name of a schema as the request's answer shows it: its plain name when it
+// is in the request's context and that is the default context; else qualified, ":.registry:name"
+// (":.:name" for the default context), so that the name resolves to the schema from whichever
+// context a client sends it back in.
+func (c *call) subjectName(ref registry.SchemaRef) string {
+	switch {
+	case ref.Registry != registry.DefaultRegistry:
+		return ":." + ref.Registry + ":" + ref.Name
+	case c.registry != registry.DefaultRegistry:
+		return ":.:" + ref.Name
 	}
-	return ":." + ref.Registry + ":" + ref.Name
+	return ref.Name
 }
 
 // subjectParam resolves the {subject} parameter: a plain name is in the URL's context, a

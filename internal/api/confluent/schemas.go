@@ -2,6 +2,7 @@ package confluent
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
@@ -135,12 +136,10 @@ func (h *handler) subjectsByID(c *call) (any, error) {
 	}
 	out := []string{}
 	for _, v := range vs {
-		name := qualified(registry.SchemaRef{Registry: v.Registry, Name: v.Schema})
-		if len(out) == 0 || out[len(out)-1] != name {
-			out = append(out, name)
-		}
+		out = append(out, c.subjectName(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}))
 	}
-	return out, nil
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // subjectVersion is one use of a schema ID.
@@ -157,7 +156,7 @@ func (h *handler) versionsByID(c *call) (any, error) {
 	}
 	out := make([]subjectVersionPair, len(vs))
 	for i, v := range vs {
-		out[i] = subjectVersionPair{Subject: qualified(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number}
+		out[i] = subjectVersionPair{Subject: c.subjectName(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number}
 	}
 	return out, nil
 }

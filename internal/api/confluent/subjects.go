@@ -3,6 +3,7 @@ package confluent
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
@@ -101,9 +102,9 @@ type versionResponse struct {
 	Schema     string            `json:"schema"`
 }
 
-func newVersionResponse(v *registry.Version) versionResponse {
+func newVersionResponse(c *call, v *registry.Version) versionResponse {
 	return versionResponse{
-		Subject: qualified(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number,
+		Subject: c.subjectName(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number,
 		ID: v.ContentID, GUID: v.ID, SchemaType: typeName(v.Format),
 		Metadata: rawOrNil(v.ContractMetadata), RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition,
 	}
@@ -138,11 +139,18 @@ func (h *handler) register(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.ID != nil && *in.ID > 0 || in.Version != nil && *in.Version > 0 {
-		return nil, unprocessable(codeOperationNotPermitted, "A registration keeps a given id or version only in IMPORT mode.")
+	var id, version int64
+	if in.ID != nil && *in.ID > 0 {
+		id = *in.ID
+	}
+	if in.Version != nil && *in.Version > 0 {
+		if *in.Version > maxVersion {
+			return nil, unprocessable(codeInvalidVersion, "The specified version '%d' is not a valid version id. Allowed values are between [1, 2^31-1]", *in.Version)
+		}
+		version = *in.Version
 	}
 	res, err := h.svc.Register(c.ctx, registry.RegisterInput{Ref: sub.ref, Format: cand.format, Definition: cand.definition,
-		Normalize: normalize, ContractMetadata: cand.metadata, ContractRuleSet: cand.ruleSet})
+		Normalize: normalize, ContractMetadata: cand.metadata, ContractRuleSet: cand.ruleSet, ID: id, Version: version})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +179,7 @@ func (h *handler) lookup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newVersionResponse(v), nil
+	return newVersionResponse(c, v), nil
 }
 
 // subjects serves GET /subjects. A subjectPrefix of ":*:" lists the subjects of every context;
@@ -181,26 +189,19 @@ func (h *handler) subjects(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := registry.SubjectsInput{Registry: c.registry, Prefix: c.r.URL.Query().Get("subjectPrefix"), Filter: f}
-	switch {
-	case in.Prefix == ":*:":
-		in.Registry, in.Prefix = "", ""
-	case strings.HasPrefix(in.Prefix, ":"):
-		ctx, rest, _ := strings.Cut(in.Prefix[1:], ":")
-		reg, err := contextRegistry(ctx)
-		if err != nil {
-			return []string{}, nil
-		}
-		in.Registry, in.Prefix = reg, rest
+	reg, prefix, ok := prefixScope(c, c.r.URL.Query().Get("subjectPrefix"))
+	if !ok {
+		return []string{}, nil
 	}
-	refs, err := h.svc.Subjects(c.ctx, in)
+	refs, err := h.svc.Subjects(c.ctx, registry.SubjectsInput{Registry: reg, Prefix: prefix, Filter: f})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]string, len(refs))
 	for i, r := range refs {
-		out[i] = qualified(r)
+		out[i] = c.subjectName(r)
 	}
+	slices.Sort(out) // by the name shown: ":.ctx:name" before the plain names
 	return out, nil
 }
 
@@ -248,7 +249,7 @@ func (h *handler) subjectVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newVersionResponse(v), nil
+	return newVersionResponse(c, v), nil
 }
 
 // subjectVersionText serves GET /subjects/{subject}/versions/{version}/schema: the schema
@@ -298,4 +299,22 @@ func (h *handler) deleteSubjectVersion(c *call) (any, error) {
 		return nil, err
 	}
 	return h.svc.DeleteSubjectVersion(c.ctx, sub.ref, sel, permanent)
+}
+
+// prefixScope reads a subjectPrefix: ":*:" is every context (registry ""), a qualified prefix
+// (":.ctx:name") names its context, and a plain one is in the URL's context. ok is false for
+// a prefix naming a context that cannot exist.
+func prefixScope(c *call, prefix string) (reg, namePrefix string, ok bool) {
+	switch {
+	case prefix == ":*:":
+		return "", "", true
+	case strings.HasPrefix(prefix, ":"):
+		ctx, rest, _ := strings.Cut(prefix[1:], ":")
+		reg, err := contextRegistry(ctx)
+		if err != nil {
+			return "", "", false
+		}
+		return reg, rest, true
+	}
+	return c.registry, prefix, true
 }
