@@ -156,6 +156,29 @@ type Handler interface {
 	CanRead(reader, writer Schema) ([]Incompatibility, error)
 }
 
+// Reference is another schema a definition refers to: an Avro schema that defines a named
+// type the definition uses, a JSON Schema document a "$ref" names, a Protobuf file the
+// definition imports. References come from the registry's store, never from files or the
+// network.
+type Reference struct {
+	// Name is how the definition refers to it: for JSON Schema the URI of a "$ref" (resolved
+	// against the definition's base URI), for Protobuf the import path. Avro finds the named
+	// types of a reference by their own names.
+	Name string
+	// Definition is the text of the referenced schema.
+	Definition string
+	// Schema is the referenced schema, parsed with its own references.
+	Schema Schema
+}
+
+// ReferenceParser is implemented by handlers that parse definitions referring to other
+// schemas. refs holds every schema the definition refers to, directly or through another
+// reference, each once; the parsed schema is complete (a compatibility check sees through the
+// references), and its Canonical form changes when a referenced schema does.
+type ReferenceParser interface {
+	ParseWithReferences(definition string, refs []Reference, limits Limits) (Schema, error)
+}
+
 // Policy selects how strictly a format's rules are applied. Only JSON Schema has a LENIENT
 // relaxation (Confluent's compatibilityPolicy); other formats ignore the policy.
 type Policy string

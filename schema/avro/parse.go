@@ -28,6 +28,12 @@ type pendingDefault struct {
 
 // parse validates def against the limits and the Avro specification and builds the model.
 func parse(def string, limits schema.Limits) (*Schema, error) {
+	return parseWith(def, nil, limits)
+}
+
+// parseWith is parse with the named types of references known from the start, as if they
+// were defined before the definition.
+func parseWith(def string, refs []schema.Reference, limits schema.Limits) (*Schema, error) {
 	l := limits.WithDefaults()
 	if len(def) > l.MaxBytes {
 		return nil, parseErr("", "the definition is %d bytes, more than the limit of %d bytes", len(def), l.MaxBytes)
@@ -44,6 +50,9 @@ func parse(def string, limits schema.Limits) (*Schema, error) {
 		return nil, parseErr("", "%s", err.Error())
 	}
 	p := &parser{names: map[string]*node{}, defined: map[string]string{}}
+	if err := p.addReferences(refs); err != nil {
+		return nil, err
+	}
 	root, err := p.parseType(v, "", "")
 	if err != nil {
 		return nil, err

@@ -158,6 +158,11 @@ func (s *Schema) Compiled() *jsc.Schema { return s.compiled }
 
 // Parse is Handler.Parse with the concrete result type.
 func Parse(definition string, limits schema.Limits) (*Schema, error) {
+	return parseWith(definition, nil, limits)
+}
+
+// parseWith parses a definition whose references to other documents name refs.
+func parseWith(definition string, refs []schema.Reference, limits schema.Limits) (*Schema, error) {
 	limits = limits.WithDefaults()
 	if err := checkLimits(definition, limits); err != nil {
 		return nil, err
@@ -175,11 +180,16 @@ func Parse(definition string, limits schema.Limits) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs, err := checkReferences(doc, draft)
+	if len(refs) > 0 {
+		if doc, err = bundle(doc, draft, refs); err != nil {
+			return nil, err
+		}
+	}
+	sites, err := checkReferences(doc, draft)
 	if err != nil {
 		return nil, err
 	}
-	compiled, err := compile(doc, draft, refs)
+	compiled, err := compile(doc, draft, sites)
 	if err != nil {
 		return nil, err
 	}

@@ -73,9 +73,13 @@ type side struct {
 
 func newSide(s *Schema) side { return side{s: s, pkg: string(s.file.Package())} }
 
-// rel returns the name of m relative to the package of its file.
+// rel returns the name of m relative to the package of its file; the full name for a message
+// of a referenced file.
 func (sd side) rel(m protoreflect.MessageDescriptor) string {
 	full := string(m.FullName())
+	if sd.s.refFiles[m.ParentFile().Path()] {
+		return full
+	}
 	if sd.pkg == "" {
 		return full
 	}
@@ -186,6 +190,18 @@ func (c *checker) checkMessages() {
 		}
 		c.node(rel)
 		pairs = append(pairs, [2]protoreflect.MessageDescriptor{wm, rm})
+	}
+	// The messages of referenced files are compared too, by full name, so that a field of a
+	// referenced type sees a change of the reference; a message a reference no longer
+	// declares matters only through the fields that use it.
+	for _, wm := range c.w.s.refMessages {
+		if wm.IsMapEntry() {
+			continue
+		}
+		if rm := c.r.s.refMessage(wm.FullName()); rm != nil {
+			c.node(string(wm.FullName()))
+			pairs = append(pairs, [2]protoreflect.MessageDescriptor{wm, rm})
+		}
 	}
 	for _, p := range pairs {
 		c.cur = c.node(c.w.rel(p[0]))
@@ -496,7 +512,9 @@ func (c *checker) typeKey(sd side, m protoreflect.MessageDescriptor) (key string
 	if m.ParentFile().Path() == fileName {
 		return "." + sd.rel(m), true
 	}
-	return string(m.FullName()), false
+	// A message of a referenced file is compared like one of the definition (the reference
+	// may have changed); a well-known type is the same on both sides.
+	return string(m.FullName()), sd.s.refFiles[m.ParentFile().Path()]
 }
 
 // compareNamedTypes reports FIELD_NAMED_TYPE_CHANGED when a message (or group) field refers to

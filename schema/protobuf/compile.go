@@ -23,24 +23,34 @@ func parseError(path, format string, args ...any) *schema.ParseError {
 
 // notServed is what the resolver answers for every file but the definition and the
 // well-known types. The compiler reports it at the import statement.
-type notServed struct{ path string }
+type notServed struct {
+	path string
+	refs bool // the definition has references
+}
 
 // Error names the import and what can be imported instead.
 func (e notServed) Error() string {
+	if e.refs {
+		return fmt.Sprintf("import %q cannot be resolved: only the well-known types google/protobuf/*.proto and the definition's references are available", e.path)
+	}
 	return fmt.Sprintf("import %q cannot be resolved: only the well-known types google/protobuf/*.proto are available", e.path)
 }
 
 // compile parses and links definition with an in-memory resolver: the definition is the only
-// source file, and the well-known types bundled with protocompile the only imports. Nothing
-// is read from disk, whatever the import path looks like.
-func compile(definition string) (protoreflect.FileDescriptor, error) {
+// source file besides imports (import path to source, the definition's references), and the
+// well-known types bundled with protocompile the only other imports. Nothing is read from
+// disk, whatever the import path looks like.
+func compile(definition string, imports map[string]string) (protoreflect.FileDescriptor, error) {
 	var first reporter.ErrorWithPos
 	c := protocompile.Compiler{
 		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
 			if path == fileName {
 				return protocompile.SearchResult{Source: strings.NewReader(definition)}, nil
 			}
-			return protocompile.SearchResult{}, notServed{path}
+			if src, ok := imports[path]; ok {
+				return protocompile.SearchResult{Source: strings.NewReader(src)}, nil
+			}
+			return protocompile.SearchResult{}, notServed{path, len(imports) > 0}
 		})),
 		MaxParallelism: 1,
 		Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {

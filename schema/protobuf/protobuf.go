@@ -83,6 +83,7 @@ package protobuf
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/cartaschema/carta/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -115,7 +116,7 @@ func (Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility, 
 	if !ok || w == nil {
 		return nil, fmt.Errorf("protobuf: the writer is not a Protobuf schema (got %T)", writer)
 	}
-	if r.canonical == w.canonical {
+	if r.identity == w.identity {
 		return nil, nil
 	}
 	return canRead(r, w), nil
@@ -125,7 +126,14 @@ func (Handler) CanRead(reader, writer schema.Schema) ([]schema.Incompatibility, 
 type Schema struct {
 	file      protoreflect.FileDescriptor
 	canonical string
-	messages  []protoreflect.MessageDescriptor
+	// identity is canonical plus the canonical forms of the imported references: schemas with
+	// the same identity are the same.
+	identity string
+	// refFiles are the paths of the referenced files the definition imports, directly or not,
+	// and refMessages their messages (nested ones included) sorted by full name.
+	refFiles    map[string]bool
+	refMessages []protoreflect.MessageDescriptor
+	messages    []protoreflect.MessageDescriptor
 	// resolver is built on the first payload validation that needs it.
 	resolver typeResolver
 }
@@ -172,11 +180,76 @@ func Parse(definition string, limits schema.Limits) (*Schema, error) {
 	if err := checkLimits(definition, limits); err != nil {
 		return nil, err
 	}
-	file, err := compile(definition)
+	file, err := compile(definition, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Schema{file: file, canonical: render(file), messages: sortedMessages(file)}, nil
+	c := render(file)
+	return &Schema{file: file, canonical: c, identity: c, messages: sortedMessages(file)}, nil
+}
+
+// ParseWithReferences validates a definition that imports its references by their names (the
+// import paths), as Confluent's Protobuf references work. Canonical is the definition's own
+// canonical form, import statements included; compatibility checks see through the imports
+// to the referenced messages.
+func (Handler) ParseWithReferences(definition string, refs []schema.Reference, limits schema.Limits) (schema.Schema, error) {
+	limits = limits.WithDefaults()
+	if err := checkLimits(definition, limits); err != nil {
+		return nil, err
+	}
+	imports := make(map[string]string, len(refs))
+	for _, r := range refs {
+		imports[r.Name] = r.Definition
+	}
+	file, err := compile(definition, imports)
+	if err != nil {
+		return nil, err
+	}
+	c := render(file)
+	// identity tells apart two definitions with one text that import different versions of a
+	// reference: it adds the canonical form of every imported file.
+	var b strings.Builder
+	b.WriteString(c)
+	var names []string
+	byName := map[string]protoreflect.FileDescriptor{}
+	var collect func(f protoreflect.FileDescriptor)
+	collect = func(f protoreflect.FileDescriptor) {
+		for i := 0; i < f.Imports().Len(); i++ {
+			d := f.Imports().Get(i).FileDescriptor
+			if _, ok := byName[d.Path()]; ok {
+				continue
+			}
+			byName[d.Path()] = d
+			names = append(names, d.Path())
+			collect(d)
+		}
+	}
+	collect(file)
+	sort.Strings(names)
+	for _, n := range names {
+		b.WriteString("\x00")
+		b.WriteString(n)
+		b.WriteString("\x00")
+		b.WriteString(render(byName[n]))
+	}
+	out := &Schema{file: file, canonical: c, identity: b.String(), messages: sortedMessages(file), refFiles: map[string]bool{}}
+	for _, n := range names {
+		if _, ok := imports[n]; ok {
+			out.refFiles[n] = true
+			out.refMessages = append(out.refMessages, sortedMessages(byName[n])...)
+		}
+	}
+	sort.Slice(out.refMessages, func(i, j int) bool { return out.refMessages[i].FullName() < out.refMessages[j].FullName() })
+	return out, nil
+}
+
+// refMessage finds a message of a referenced file by its full name.
+func (s *Schema) refMessage(full protoreflect.FullName) protoreflect.MessageDescriptor {
+	i := sort.Search(len(s.refMessages), func(i int) bool { return s.refMessages[i].FullName() >= full })
+	if i < len(s.refMessages) && s.refMessages[i].FullName() == full {
+		return s.refMessages[i]
+	}
+	return nil
 }
 
 // sortedMessages lists every message of file, nested ones included, by full name.
