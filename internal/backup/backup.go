@@ -14,7 +14,8 @@
 //	{"type":"content","id":...,"format":...,"fingerprint":...,"canonical":...}
 //	{"type":"version","id":...,"registry":...,"schema":...,"number":...,"status":...,"format":...,
 //	 "content_id":...,"created":...,"reasons":[...],"metadata":[{"key":...,"value":...,"created":...}],
-//	 "deleted":...,"contract_metadata":...,"contract_rule_set":...,"definition":...}
+//	 "deleted":...,"contract_metadata":...,"contract_rule_set":...,
+//	 "references":[{"name":...,"registry":...,"schema":...,"version":...}],"definition":...}
 //	{"type":"audit","seq":...,"time":...,"actor":...,"action":...,"target":...,"rule":...,"result":...,"detail":...}
 //	{"type":"end","registries":N,"schemas":N,"configs":N,"contents":N,"versions":N,"metadata":N,"audit":N}
 //
@@ -23,11 +24,12 @@
 // has both empty), every content row (by ID, including content no version uses any more),
 // every version (by schema, then number) with its metadata inline, and the audit log (by
 // sequence number): parents before children, so that an import replays the lines in order.
-// Every field is always present; empty tags are {}, empty reasons and metadata [], an unset
-// config setting and an absent contract "" (a config's normalize is "", "true" or "false").
+// Every field is always present; empty tags are {}, empty reasons, metadata and references
+// [], an unset config setting and an absent contract "" (a config's normalize is "", "true" or
+// "false").
 //
 // Version 1, written before the Confluent API, has no config lines, no "configs" count and no
-// deleted, contract_metadata and contract_rule_set fields; Import still reads it, and gives
+// deleted, contract_metadata, contract_rule_set and references fields; Import still reads it, and gives
 // every schema of a version 1 file the subject-level config of its compatibility, as the
 // store migration that added configs does. Times are RFC 3339 in UTC with milliseconds, the precision the stores keep. Content IDs
 // (the Confluent schema IDs), version UUIDs and numbers, statuses, reasons, metadata, tags,
@@ -51,11 +53,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cartaschema/carta/internal/registry"
 	"github.com/cartaschema/carta/schema"
 )
 
 // FormatVersion is the version of the export format this package writes. Import reads it and
-// version 1.
+// the versions before it.
 const FormatVersion = 2
 
 // HeaderType is the type of the first line of an export.
@@ -201,8 +204,9 @@ type versionLine struct {
 	Deleted   bool                     `json:"deleted" since:"2"`
 	// ContractMetadata and ContractRuleSet are JSON text, not JSON values: a store keeps them
 	// byte for byte.
-	ContractMetadata string `json:"contract_metadata" since:"2"`
-	ContractRuleSet  string `json:"contract_rule_set" since:"2"`
+	ContractMetadata string                     `json:"contract_metadata" since:"2"`
+	ContractRuleSet  string                     `json:"contract_rule_set" since:"2"`
+	References       []registry.SchemaReference `json:"references" since:"2"`
 	// Definition comes last: it is the long field, and a reader scanning the file sees the
 	// rest first.
 	Definition string `json:"definition"`

@@ -194,9 +194,13 @@ func (e *exporter) versions(ctx context.Context, tx registry.Tx, sc registry.Sch
 			l := versionLine{Type: typeVersion, ID: v.ID, Registry: v.Registry, Schema: v.Schema, Number: v.Number,
 				Status: v.Status, Format: v.Format, ContentID: v.ContentID, Created: formatTime(v.CreatedAt),
 				Reasons: v.Reasons, Metadata: make([]metadataLine, len(md)), Deleted: v.Deleted,
-				ContractMetadata: v.ContractMetadata, ContractRuleSet: v.ContractRuleSet, Definition: v.Definition}
+				ContractMetadata: v.ContractMetadata, ContractRuleSet: v.ContractRuleSet, References: v.References,
+				Definition: v.Definition}
 			if l.Reasons == nil {
 				l.Reasons = []schema.Incompatibility{}
+			}
+			if l.References == nil {
+				l.References = []registry.SchemaReference{}
 			}
 			strs := []string{v.ID, v.Registry, v.Schema, v.Status, string(v.Format), v.Definition,
 				v.ContractMetadata, v.ContractRuleSet}
@@ -206,6 +210,9 @@ func (e *exporter) versions(ctx context.Context, tx registry.Tx, sc registry.Sch
 			}
 			for _, r := range v.Reasons {
 				strs = append(strs, r.Rule, r.Path, string(r.Direction), r.Message)
+			}
+			for _, r := range v.References {
+				strs = append(strs, r.Name, r.Registry, r.Schema)
 			}
 			what := fmt.Sprintf("version %d (%s) of schema %s/%s", v.Number, v.ID, v.Registry, v.Schema)
 			if err := e.line(what, l, strs...); err != nil {

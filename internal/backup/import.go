@@ -25,7 +25,7 @@ import (
 // type, lacks a field or has one it should not, holds an invalid value, refers to a registry,
 // schema or content no earlier line defined, or repeats one, and an export without its end
 // line or whose counts do not match, fail the import with a *LineError naming the line; so
-// does a header of a format version other than 1 and FormatVersion. Nothing is left behind: the transaction rolls back.
+// does a header of a format version other than 1 to FormatVersion. Nothing is left behind: the transaction rolls back.
 // An error reading r or writing the store is returned as it is, prefixed with the line.
 func Import(ctx context.Context, store registry.Store, r io.Reader) (Counts, error) {
 	var n Counts
@@ -188,8 +188,8 @@ func readHeader(text []byte) (int, error) {
 	if h.Version == nil {
 		return 0, errors.New("the header has no version")
 	}
-	if *h.Version != 1 && *h.Version != FormatVersion {
-		return 0, fmt.Errorf("export format version %d is not supported: this carta reads versions 1 and %d", *h.Version, FormatVersion)
+	if *h.Version < 1 || *h.Version > FormatVersion {
+		return 0, fmt.Errorf("export format version %d is not supported: this carta reads versions 1 to %d", *h.Version, FormatVersion)
 	}
 	return *h.Version, nil
 }
@@ -509,9 +509,14 @@ func (im *importer) version(ctx context.Context, l versionLine) error {
 	if err := checkContract(l.ContractRuleSet); err != nil {
 		return invalid("%s: contract_rule_set: %v", what, err)
 	}
+	for _, r := range l.References {
+		if r.Name == "" || r.Registry == "" || r.Schema == "" || r.Version < 1 {
+			return invalid("%s: a reference needs a name, a registry, a schema and a version number, not %+v", what, r)
+		}
+	}
 	v := &registry.Version{ID: l.ID, Registry: l.Registry, Schema: l.Schema, Number: l.Number, Status: l.Status,
 		Format: l.Format, Definition: l.Definition, ContentID: l.ContentID, Reasons: l.Reasons, CreatedAt: created,
-		Deleted: l.Deleted, ContractMetadata: l.ContractMetadata, ContractRuleSet: l.ContractRuleSet}
+		Deleted: l.Deleted, ContractMetadata: l.ContractMetadata, ContractRuleSet: l.ContractRuleSet, References: l.References}
 	if err := stored(im.tx.CreateVersion(ctx, v), what+" (its id or number)"); err != nil {
 		return err
 	}

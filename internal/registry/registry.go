@@ -76,6 +76,19 @@ type Version struct {
 	// contracts) the version was registered with, as opaque JSON text; "" when there is none.
 	ContractMetadata string
 	ContractRuleSet  string
+	// References are the other versions the definition refers to (Confluent's schema
+	// references); nil when there are none.
+	References []SchemaReference
+}
+
+// SchemaReference is a reference of a version's definition to another version: the name the
+// definition uses for it (an Avro type name, a JSON Schema "$ref" URI, a Protobuf import path)
+// and the version it names.
+type SchemaReference struct {
+	Name     string `json:"name"`
+	Registry string `json:"registry"`
+	Schema   string `json:"schema"`
+	Version  int64  `json:"version"`
 }
 
 // Content is a normalized definition with its global integer ID.

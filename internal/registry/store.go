@@ -24,7 +24,7 @@ type Store interface {
 // removals return ErrNotExist when no row matches. Lists are ordered by their key, compared
 // bytewise (PostgreSQL needs COLLATE "C"), and return at most limit rows (limit <= 0: all) with
 // a key strictly greater than the given cursor ("" or 0 = from the start); a list under a
-// missing parent is empty, not an error. Empty tags and reasons read back as nil.
+// missing parent is empty, not an error. Empty tags, reasons and references read back as nil.
 type Tx interface {
 	CreateRegistry(ctx context.Context, r *Registry) error
 	GetRegistry(ctx context.Context, name string) (*Registry, error)
@@ -81,8 +81,8 @@ type Tx interface {
 	ListVersionsByContent(ctx context.Context, contentID int64) ([]Version, error)
 	// ListVersionSummaries returns every version of the schemas of a registry ("" = every
 	// registry), ordered by (registry, schema, number), with Definition, Reasons and the
-	// contract fields left empty: enough to tell which schemas have which versions without
-	// reading definitions.
+	// contract fields left empty (References filled): enough to tell which schemas have which
+	// versions, and which versions refer to which, without reading definitions.
 	ListVersionSummaries(ctx context.Context, registry string) ([]Version, error)
 
 	// GetConfig returns the Config of a level.

@@ -98,20 +98,23 @@ func (t *tx) advanceIdentity(ctx context.Context, what, table, column string, n 
 }
 
 const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at,
-	deleted, contract_metadata, contract_rule_set`
+	deleted, contract_metadata, contract_rule_set, refs`
 
 func scanVersion(s scanner) (registry.Version, error) {
 	var (
-		v       registry.Version
-		reasons string
-		created int64
+		v             registry.Version
+		reasons, refs string
+		created       int64
 	)
 	if err := s.Scan(&v.ID, &v.Registry, &v.Schema, &v.Number, &v.Status, &v.Format, &v.Definition,
-		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet); err != nil {
+		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet, &refs); err != nil {
 		return v, err
 	}
 	var err error
-	v.Reasons, err = decodeJSONList[schema.Incompatibility](reasons)
+	if v.Reasons, err = decodeJSONList[schema.Incompatibility](reasons); err != nil {
+		return v, err
+	}
+	v.References, err = decodeJSONList[registry.SchemaReference](refs)
 	v.CreatedAt = fromMillis(created)
 	return v, err
 }
@@ -123,15 +126,19 @@ func (t *tx) CreateVersion(ctx context.Context, v *registry.Version) error {
 	if err != nil {
 		return err
 	}
+	refs, err := encodeJSONList(v.References)
+	if err != nil {
+		return err
+	}
 	return t.insert(ctx, fmt.Sprintf("create version %d of schema %q in registry %q", v.Number, v.Schema, v.Registry),
 		`INSERT INTO versions (`+versionColumns+`)
 		SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text, $8::bigint,
-			$9::text, $10::bigint, $11::boolean, $12::text, $13::text
+			$9::text, $10::bigint, $11::boolean, $12::text, $13::text, $14::text
 		WHERE EXISTS (SELECT FROM schemas WHERE registry = $2 AND name = $3)
 			AND EXISTS (SELECT FROM contents WHERE id = $8)
 		ON CONFLICT DO NOTHING`,
 		[]any{v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt),
-			v.Deleted, v.ContractMetadata, v.ContractRuleSet},
+			v.Deleted, v.ContractMetadata, v.ContractRuleSet, refs},
 		`SELECT EXISTS (SELECT FROM schemas WHERE registry = $1 AND name = $2)
 			AND EXISTS (SELECT FROM contents WHERE id = $3)`, v.Registry, v.Schema, v.ContentID)
 }
@@ -200,10 +207,10 @@ func (t *tx) ListVersionsByContent(ctx context.Context, contentID int64) ([]regi
 
 // ListVersionSummaries returns every version of the registry's schemas (of every schema when
 // reg is ""), ordered by (registry, schema, number), without definitions, reasons and
-// contracts.
+// contracts (with references).
 func (t *tx) ListVersionSummaries(ctx context.Context, reg string) ([]registry.Version, error) {
 	rows, err := t.tx.Query(ctx, `SELECT id, registry, schema, number, status, format, '', content_id, '[]',
-		created_at, deleted, '', '' FROM versions
+		created_at, deleted, '', '', refs FROM versions
 		WHERE $1::text = '' OR registry = $1 ORDER BY registry, schema, number`, reg)
 	return collect(rows, err, "list version summaries", scanVersion)
 }

@@ -75,20 +75,23 @@ func (t *tx) ImportContent(ctx context.Context, c registry.Content) error {
 }
 
 const versionColumns = `id, registry, schema, number, status, format, definition, content_id, reasons, created_at,
-	deleted, contract_metadata, contract_rule_set`
+	deleted, contract_metadata, contract_rule_set, refs`
 
 func scanVersion(s scanner) (registry.Version, error) {
 	var (
-		v       registry.Version
-		reasons string
-		created int64
+		v             registry.Version
+		reasons, refs string
+		created       int64
 	)
 	if err := s.Scan(&v.ID, &v.Registry, &v.Schema, &v.Number, &v.Status, &v.Format, &v.Definition,
-		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet); err != nil {
+		&v.ContentID, &reasons, &created, &v.Deleted, &v.ContractMetadata, &v.ContractRuleSet, &refs); err != nil {
 		return v, err
 	}
 	var err error
-	v.Reasons, err = decodeJSONList[schema.Incompatibility](reasons)
+	if v.Reasons, err = decodeJSONList[schema.Incompatibility](reasons); err != nil {
+		return v, err
+	}
+	v.References, err = decodeJSONList[registry.SchemaReference](refs)
 	v.CreatedAt = fromMillis(created)
 	return v, err
 }
@@ -100,9 +103,13 @@ func (t *tx) CreateVersion(ctx context.Context, v *registry.Version) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO versions (`+versionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	refs, err := encodeJSONList(v.References)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO versions (`+versionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.Registry, v.Schema, v.Number, v.Status, v.Format, v.Definition, v.ContentID, reasons, millis(v.CreatedAt),
-		v.Deleted, v.ContractMetadata, v.ContractRuleSet)
+		v.Deleted, v.ContractMetadata, v.ContractRuleSet, refs)
 	return mapError(err, fmt.Sprintf("create version %d of schema %q in registry %q", v.Number, v.Schema, v.Registry))
 }
 
@@ -179,10 +186,10 @@ func (t *tx) ListVersionsByContent(ctx context.Context, contentID int64) ([]regi
 
 // ListVersionSummaries returns every version of the registry's schemas (of every schema when
 // reg is ""), ordered by (registry, schema, number), without definitions, reasons and
-// contracts.
+// contracts (with references).
 func (t *tx) ListVersionSummaries(ctx context.Context, reg string) ([]registry.Version, error) {
 	rows, err := t.tx.QueryContext(ctx, `SELECT id, registry, schema, number, status, format, '', content_id, '[]',
-		created_at, deleted, '', '' FROM versions
+		created_at, deleted, '', '', refs FROM versions
 		WHERE ? = '' OR registry = ? ORDER BY registry, schema, number`, reg, reg)
 	return collect(rows, err, "list version summaries", scanVersion)
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -9,7 +10,8 @@ import (
 	"github.com/cartaschema/carta/schema"
 )
 
-// testSoftDelete covers the soft-delete flag and the contract fields of versions.
+// testSoftDelete covers the soft-delete flag, the contract fields and the references of
+// versions.
 func testSoftDelete(t *testing.T, s registry.Store) {
 	ctx := context.Background()
 	mustCreate(t, s, "r", "r/s")
@@ -23,6 +25,8 @@ func testSoftDelete(t *testing.T, s registry.Store) {
 			ID: "v1", Registry: "r", Schema: "s", Number: 1, Status: registry.StatusAvailable,
 			Format: schema.Avro, Definition: "a", ContentID: c.ID, CreatedAt: at(1),
 			ContractMetadata: `{"properties":{"owner":"billing"}}`, ContractRuleSet: `{"domainRules":[]}`,
+			References: []registry.SchemaReference{{Name: "com.acme.Address", Registry: "r", Schema: "address", Version: 3},
+				{Name: "other.json", Registry: "q", Schema: "other", Version: 1}},
 		}
 		return tx.CreateVersion(ctx, v)
 	})
@@ -31,7 +35,14 @@ func testSoftDelete(t *testing.T, s registry.Store) {
 		if err != nil {
 			return err
 		}
-		wantEqual(t, "GetVersion with contracts", *got, *v)
+		wantEqual(t, "GetVersion with contracts and references", *got, *v)
+		sums, err := tx.ListVersionSummaries(ctx, "r")
+		if err != nil {
+			return err
+		}
+		if len(sums) != 1 || !reflect.DeepEqual(sums[0].References, v.References) {
+			t.Errorf("ListVersionSummaries = %+v, want the version with its references", sums)
+		}
 		return nil
 	})
 
