@@ -13,8 +13,9 @@
 //                                         (PROTOBUF: the serializer registers the descriptor);
 //                                         lookup: neither (PROTOBUF: POST /subjects/{s} with the
 //                                         descriptor finds the registered version)
-//        "records": [...]}                AVRO/JSON: the values; PROTOBUF: {"type": full name,
+//        "records": [...],                AVRO/JSON: the values; PROTOBUF: {"type": full name,
 //                                         "value": proto3 JSON}
+//        "deserialize": false}            optional: do not decode the records in JS
 //     and writes JSON lines: {"event": "registered", "subject", "id"} when it registered, then
 //     per record {"event": "record", "id": the ID in the record's header, "hex": the framed
 //     record, "type"?, "decoded": the record decoded by a fresh AvroDeserializer,
@@ -146,7 +147,8 @@ async function serialize() {
       msg = fromJson(desc, rec.value);
     }
     const buf = await ser.serialize(topic, msg);
-    out({ event: 'record', id: headerID(buf), hex: buf.toString('hex'), ...(await decode(format, des, topic, buf)) });
+    const decoded = spec.deserialize === false ? {} : await decode(format, des, topic, buf);
+    out({ event: 'record', id: headerID(buf), hex: buf.toString('hex'), ...decoded });
   }
 }
 
