@@ -33,6 +33,9 @@ const (
 	CodeDeleted Code = "deleted"
 	// CodeNotDeleted: a permanent delete of a subject or version that is not soft-deleted first.
 	CodeNotDeleted Code = "not_deleted"
+	// CodeReferenced: the version (or a version of the schema) is referenced by another
+	// version's schema references, so it cannot be deleted.
+	CodeReferenced Code = "referenced"
 	// CodeTimeout: the store did not answer before the request's deadline.
 	CodeTimeout Code = "timeout"
 	// CodeInternal: a fault of the server; details are logged, never shown.

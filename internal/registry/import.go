@@ -17,7 +17,7 @@ func (s *Service) importVersion(ctx context.Context, tx Tx, sc *Schema, r regist
 			sc.Name, sc.Registry, sc.Format, r.format)}
 	}
 	canonical := r.parsed.Canonical()
-	fp := fingerprint(sc.Format, canonical)
+	fp := fingerprint(sc.Format, canonical+r.refKey)
 	var contentID int64
 	c, err := tx.FindContent(ctx, sc.Format, fp)
 	switch {
@@ -53,7 +53,7 @@ func (s *Service) importVersion(ctx context.Context, tx Tx, sc *Schema, r regist
 		return Errorf(CodeNotPermitted, "Version %d of subject %s cannot be imported: an import keeps numbers above every number the subject has used (%d).", r.number, sc.Name, sc.LatestVersion)
 	}
 	v, err := s.addVersion(ctx, tx, sc, newVersion{definition: r.definition, parsed: r.parsed, number: r.number, contentID: contentID,
-		contractMetadata: r.contractMetadata, contractRuleSet: r.contractRuleSet})
+		contractMetadata: r.contractMetadata, contractRuleSet: r.contractRuleSet, refs: r.refs, refKey: r.refKey})
 	if err != nil {
 		return err
 	}

@@ -285,13 +285,19 @@ func (s *Service) latestAvailable(ctx context.Context, tx Tx, sc *Schema) (*Vers
 }
 
 // DeleteSchema deletes a schema with all its versions and metadata. The deletion completes at
-// once; the returned schema has status DELETING, as AWS Glue reports it.
+// once; the returned schema has status DELETING, as AWS Glue reports it. A schema whose
+// versions other schemas' versions refer to is refused with CodeReferenced.
 func (s *Service) DeleteSchema(ctx context.Context, ref SchemaRef) (*Schema, error) {
 	var sc *Schema
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if sc, err = s.getSchema(ctx, tx, ref); err != nil {
 			return err
+		}
+		if by, err := referrers(ctx, tx, ref, nil, false, false); err != nil {
+			return err
+		} else if len(by) > 0 {
+			return refusedReferenced(ref, by)
 		}
 		if err := tx.DeleteSchema(ctx, ref.Registry, ref.Name); err != nil {
 			return err

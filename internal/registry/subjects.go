@@ -30,6 +30,9 @@ type RegisterInput struct {
 	// ID and Version, when not 0, are kept by a registration in IMPORT mode (see Register);
 	// in another mode they are CodeNotPermitted.
 	ID, Version int64
+	// References name the versions the definition refers to (see resolveReferences: a
+	// Version of 0 or -1 is the newest); the version stores them with their numbers.
+	References []SchemaReference
 }
 
 // Register registers a definition under a subject the way a Confluent registry does: it
@@ -48,9 +51,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResu
 	if !in.Format.Valid() {
 		return nil, Errorf(CodeInvalid, "Data format %q is not valid.", in.Format)
 	}
-	parsed, err := s.parse(in.Format, in.Definition)
+	parsed, refs, refKey, err := s.candidateWithReferences(ctx, in.Format, in.Definition, in.References)
 	if err != nil {
-		return nil, err
+		return nil, s.fault(ctx, "Register", err)
 	}
 	normalize := false
 	if in.Normalize != nil {
@@ -63,12 +66,14 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*RegisterResu
 		normalize = eff.Normalize
 	}
 	def := in.Definition
-	if normalize {
+	if normalize && len(refs) == 0 {
+		// With references the canonical form is the resolved schema, which is no longer
+		// the definition that goes with them: the text stays as given.
 		def = s.normalizedDefinition(in.Format, def, parsed)
 	}
 	return s.register(ctx, registration{ref: in.Ref, format: in.Format, definition: def, parsed: parsed,
 		create: true, reject: true, contractMetadata: in.ContractMetadata, contractRuleSet: in.ContractRuleSet,
-		importing: true, id: in.ID, number: in.Version})
+		importing: true, id: in.ID, number: in.Version, refs: refs, refKey: refKey})
 }
 
 func subjectNotFound(ref SchemaRef) error {
@@ -273,7 +278,9 @@ func (s *Service) VersionsByContent(ctx context.Context, id int64, includeDelete
 // A missing (or, without includeDeleted, soft-deleted) subject is CodeNotFound with
 // EntitySchema; a definition the subject does not hold, or of another format than the
 // subject's, is CodeNotFound with EntityContent; an invalid definition is CodeInvalid.
-func (s *Service) LookupVersion(ctx context.Context, ref SchemaRef, format schema.Format, definition string, includeDeleted bool) (*Version, error) {
+//
+// refs are the definition's references, as a registration gives them.
+func (s *Service) LookupVersion(ctx context.Context, ref SchemaRef, format schema.Format, definition string, refs []SchemaReference, includeDeleted bool) (*Version, error) {
 	var out *Version
 	err := s.store.View(ctx, func(tx Tx) error {
 		sc, _, live, err := s.subjectVersions(ctx, tx, ref)
@@ -287,11 +294,11 @@ func (s *Service) LookupVersion(ctx context.Context, ref SchemaRef, format schem
 		if format != sc.Format {
 			return notFound
 		}
-		parsed, err := s.parse(sc.Format, definition)
+		parsed, _, refKey, err := s.parseWithReferences(ctx, tx, sc.Format, definition, refs, false)
 		if err != nil {
 			return err
 		}
-		c, err := tx.FindContent(ctx, sc.Format, fingerprint(sc.Format, parsed.Canonical()))
+		c, err := tx.FindContent(ctx, sc.Format, fingerprint(sc.Format, parsed.Canonical()+refKey))
 		if errors.Is(err, ErrNotExist) {
 			return notFound
 		}
@@ -324,6 +331,8 @@ type CompatibilityInput struct {
 	// Against names the one version to check against; nil checks as a registration would
 	// (the latest version, or every version since the checkpoint for a transitive mode).
 	Against *VersionSelector
+	// References are the candidate's references, as a registration gives them.
+	References []SchemaReference
 }
 
 // CompatibilityResult is the verdict of CheckCompatibility.
@@ -350,9 +359,9 @@ func (s *Service) CheckCompatibility(ctx context.Context, in CompatibilityInput)
 	if !in.Format.Valid() {
 		return nil, Errorf(CodeInvalid, "Data format %q is not valid.", in.Format)
 	}
-	parsed, err := s.parse(in.Format, in.Definition)
+	parsed, _, _, err := s.candidateWithReferences(ctx, in.Format, in.Definition, in.References)
 	if err != nil {
-		return nil, err
+		return nil, s.fault(ctx, "CheckCompatibility", err)
 	}
 	var res CompatibilityResult
 	err = s.store.View(ctx, func(tx Tx) error {
@@ -395,7 +404,7 @@ func (s *Service) CheckCompatibility(ctx context.Context, in CompatibilityInput)
 		if err != nil {
 			return err
 		}
-		old, err := s.parseStored(v)
+		old, err := s.parseStored(ctx, tx, v)
 		if err != nil {
 			return err
 		}
@@ -439,7 +448,9 @@ func nonTransitive(m schema.Mode) schema.Mode {
 }
 
 // DeleteSubject deletes a subject the way a Confluent registry does, and returns the numbers
-// of the versions it deleted. A subject in READONLY mode refuses it (CodeNotPermitted). Without permanent it soft-deletes every AVAILABLE version that is
+// of the versions it deleted. A subject in READONLY mode refuses it (CodeNotPermitted), and so
+// does a subject other subjects' versions refer to (CodeReferenced: live ones for a soft
+// delete, any for a permanent one). Without permanent it soft-deletes every AVAILABLE version that is
 // not soft-deleted yet (a soft-deleted subject is CodeDeleted); with permanent it deletes the
 // schema with all its versions (FAILURE ones too), metadata and config, which needs the subject
 // soft-deleted first (CodeNotDeleted otherwise). A subject that does not exist is CodeNotFound.
@@ -458,6 +469,13 @@ func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bo
 			return entityErrorf(CodeDeleted, EntitySchema, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", ref.Name)
 		case permanent && live:
 			return entityErrorf(CodeNotDeleted, EntitySchema, "Subject '%s' was not deleted first before being permanently deleted", ref.Name)
+		}
+		// A soft delete is refused while live versions of other subjects refer to the
+		// subject; a permanent one while any version does (it still resolves by ID).
+		if by, err := referrers(ctx, tx, ref, nil, false, !permanent); err != nil {
+			return err
+		} else if len(by) > 0 {
+			return refusedReferenced(ref, by)
 		}
 		for _, v := range vs {
 			if permanent {
@@ -486,7 +504,9 @@ func (s *Service) DeleteSubject(ctx context.Context, ref SchemaRef, permanent bo
 }
 
 // DeleteSubjectVersion deletes one version of a subject the way a Confluent registry does and
-// returns its number. A subject in READONLY mode refuses it (CodeNotPermitted). Without permanent it soft-deletes the version (latest: the newest one
+// returns its number. A subject in READONLY mode refuses it (CodeNotPermitted), and so does a
+// version other versions refer to (CodeReferenced: live ones for a soft delete, any for a
+// permanent one). Without permanent it soft-deletes the version (latest: the newest one
 // that is not soft-deleted; a soft-deleted version is CodeDeleted with EntityVersion, a
 // soft-deleted subject CodeDeleted with EntitySchema); with permanent it deletes the version
 // and its metadata (latest: the newest AVAILABLE one), which needs it soft-deleted first
@@ -521,6 +541,11 @@ func (s *Service) DeleteSubjectVersion(ctx context.Context, ref SchemaRef, sel V
 			return entityErrorf(CodeDeleted, EntityVersion, "Subject '%s' Version %d was soft deleted. Set permanent=true to delete permanently", ref.Name, v.Number)
 		case permanent && !v.Deleted:
 			return entityErrorf(CodeNotDeleted, EntityVersion, "Subject '%s' Version %d was not deleted first before being permanently deleted", ref.Name, v.Number)
+		}
+		if by, err := referrers(ctx, tx, ref, map[int64]bool{v.Number: true}, true, !permanent); err != nil {
+			return err
+		} else if len(by) > 0 {
+			return refusedReferenced(ref, by)
 		}
 		number = v.Number
 		if !permanent {

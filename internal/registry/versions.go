@@ -100,6 +100,10 @@ type registration struct {
 	// 0) and is not checked; in the other modes, id and number must be 0.
 	importing  bool
 	id, number int64
+	// refs are the definition's references, resolved, and refKey what they add to the
+	// content's identity (see resolveReferences).
+	refs   []SchemaReference
+	refKey string
 }
 
 // register adds a version in one transaction, with its audit record; a refusal is audited in
@@ -130,6 +134,9 @@ func (s *Service) register(ctx context.Context, r registration) (*RegisterResult
 		case eff.Mode != ModeImport && (r.id != 0 || r.number != 0):
 			return Errorf(CodeNotPermitted, "A registration keeps a given id or version only in IMPORT mode; subject %s is in %s mode.", r.ref.Name, eff.Mode)
 		}
+		if err := s.checkReferencesExist(ctx, tx, r.refs); err != nil {
+			return err
+		}
 		if eff.Mode == ModeImport {
 			return s.importVersion(ctx, tx, sc, r, &res)
 		}
@@ -140,7 +147,7 @@ func (s *Service) register(ctx context.Context, r registration) (*RegisterResult
 		if sc.Compatibility == schema.Disabled {
 			return disabledError(r.ref)
 		}
-		fp := fingerprint(sc.Format, r.parsed.Canonical())
+		fp := fingerprint(sc.Format, r.parsed.Canonical()+r.refKey)
 		var failed *Version
 		if c, err := tx.FindContent(ctx, sc.Format, fp); err == nil {
 			same, err := tx.FindVersionsByContent(ctx, r.ref.Registry, r.ref.Name, c.ID)
@@ -174,7 +181,7 @@ func (s *Service) register(ctx context.Context, r registration) (*RegisterResult
 			return &Error{Code: CodeIncompatible, Reasons: reasons, Message: incompatibleMessage(sc.Registry, sc.Name, sc.Compatibility, reasons)}
 		}
 		v, err := s.addVersion(ctx, tx, sc, newVersion{definition: r.definition, parsed: r.parsed, reasons: reasons,
-			contractMetadata: r.contractMetadata, contractRuleSet: r.contractRuleSet})
+			contractMetadata: r.contractMetadata, contractRuleSet: r.contractRuleSet, refs: r.refs, refKey: r.refKey})
 		if err != nil {
 			return err
 		}
@@ -256,7 +263,7 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 			if v.Deleted {
 				continue
 			}
-			p, err := s.parseStored(&v)
+			p, err := s.parseStored(ctx, tx, &v)
 			if err != nil {
 				return nil, err
 			}
@@ -268,7 +275,7 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 			return nil, err
 		}
 		if v != nil {
-			p, err := s.parseStored(v)
+			p, err := s.parseStored(ctx, tx, v)
 			if err != nil {
 				return nil, err
 			}
@@ -289,12 +296,16 @@ func (s *Service) check(ctx context.Context, tx Tx, sc *Schema, candidate schema
 	return reasons, err
 }
 
-// parseStored parses a stored definition, through the cache of parsed schemas.
-func (s *Service) parseStored(v *Version) (schema.Schema, error) {
+// parseStored parses a stored definition with its references, through the cache of parsed
+// schemas (a content ID stands for a definition and the contents of its references).
+func (s *Service) parseStored(ctx context.Context, tx Tx, v *Version) (schema.Schema, error) {
 	if p, ok := s.parsed.get(v.ContentID); ok {
 		return p, nil
 	}
-	p, err := s.parse(v.Format, v.Definition)
+	p, _, _, err := s.parseWithReferences(ctx, tx, v.Format, v.Definition, v.References, true)
+	if ErrorCode(err) == CodeInvalid && len(v.References) > 0 {
+		return nil, err // a reference of the stored version is gone: the caller's user error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stored version %s no longer parses: %w", v.ID, err)
 	}
@@ -312,6 +323,10 @@ type newVersion struct {
 	// number, when not 0, is the version's number (above the schema's latest) instead of the
 	// next one; contentID, when not 0, is the content row to use.
 	number, contentID int64
+	// refs and refKey are the definition's resolved references and what they add to its
+	// content's identity.
+	refs   []SchemaReference
+	refKey string
 }
 
 // addVersion stores a new version of sc with the next number, AVAILABLE when nv.reasons is
@@ -337,7 +352,7 @@ func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, nv newVersi
 	canonical := nv.parsed.Canonical()
 	c := &Content{ID: nv.contentID}
 	if c.ID == 0 {
-		if c, err = tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: canonical, Fingerprint: fingerprint(sc.Format, canonical)}); err != nil {
+		if c, err = tx.EnsureContent(ctx, Content{Format: sc.Format, Canonical: canonical, Fingerprint: fingerprint(sc.Format, canonical+nv.refKey)}); err != nil {
 			return nil, err
 		}
 	}
@@ -345,7 +360,7 @@ func (s *Service) addVersion(ctx context.Context, tx Tx, sc *Schema, nv newVersi
 	v := &Version{
 		ID: s.newID(), Registry: sc.Registry, Schema: sc.Name, Number: number, Status: StatusAvailable,
 		Format: sc.Format, Definition: nv.definition, ContentID: c.ID, Reasons: nv.reasons, CreatedAt: now,
-		ContractMetadata: nv.contractMetadata, ContractRuleSet: nv.contractRuleSet,
+		ContractMetadata: nv.contractMetadata, ContractRuleSet: nv.contractRuleSet, References: nv.refs,
 	}
 	if len(nv.reasons) > 0 {
 		v.Status = StatusFailure
@@ -500,8 +515,9 @@ func ParseVersionRange(spec string) (from, to int64, err error) {
 }
 
 // DeleteVersions deletes the versions named by spec ("N" or "N-M") with their metadata.
-// Version 1 (delete the schema instead) and the checkpoint version are protected; each version
-// that cannot be deleted is reported in the result instead of failing the call. Numbers in a
+// Version 1 (delete the schema instead), the checkpoint version and versions other versions
+// refer to are protected; each version that cannot be deleted is reported in the result instead
+// of failing the call. Numbers in a
 // range above the latest version are ignored.
 func (s *Service) DeleteVersions(ctx context.Context, ref SchemaRef, spec string) ([]VersionError, error) {
 	from, to, err := ParseVersionRange(spec)
@@ -532,6 +548,12 @@ func (s *Service) DeleteVersions(ctx context.Context, ref SchemaRef, spec string
 				continue
 			case n == 1:
 				out = append(out, VersionError{n, CodeInvalid, fmt.Sprintf("Version 1 of schema %s cannot be deleted; delete the schema with DeleteSchema instead.", ref.Name)})
+				continue
+			}
+			if by, err := referrers(ctx, tx, ref, map[int64]bool{n: true}, true, false); err != nil {
+				return err
+			} else if len(by) > 0 {
+				out = append(out, VersionError{n, CodeReferenced, refusedReferenced(ref, by).Error()})
 				continue
 			}
 			if err := tx.DeleteVersion(ctx, v.ID); err != nil {

@@ -37,11 +37,11 @@ func (h *handler) compatibility(c *call) (any, error) {
 	if _, err := optionalBoolParam(c, "normalize"); err != nil {
 		return nil, err
 	}
-	_, cand, err := h.readSchema(c)
+	_, cand, err := h.readSchema(c, sub)
 	if err != nil {
 		return nil, err
 	}
-	in.Format, in.Definition = cand.format, cand.definition
+	in.Format, in.Definition, in.References = cand.format, cand.definition, cand.refs
 	res, err := h.svc.CheckCompatibility(c.ctx, in)
 	if err != nil {
 		return nil, err

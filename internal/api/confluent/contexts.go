@@ -98,10 +98,26 @@ func guidNotFound(guid string) error {
 }
 
 // referencedBy serves GET /subjects/{subject}/versions/{version}/referencedby: the IDs of the
-// schemas that reference the version.
+// schemas whose references name the version (soft-deleted ones with deleted=true).
 func (h *handler) referencedBy(c *call) (any, error) {
-	if _, err := h.subjectVersionOf(c); err != nil {
+	sub, err := h.subjectParam(c, false)
+	if err != nil {
 		return nil, err
 	}
-	return []int64{}, nil
+	sel, err := versionParam(c)
+	if err != nil {
+		return nil, err
+	}
+	deleted, err := boolParam(c, "deleted", false)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := h.svc.ReferencedBy(c.ctx, sub.ref, sel, deleted)
+	if err != nil {
+		return nil, err
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, nil
 }

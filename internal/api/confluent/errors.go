@@ -95,6 +95,8 @@ func (h *handler) errorFor(err error) (status, code int) {
 		return http.StatusConflict, h.cfg.IncompatibleErrorCode
 	case registry.CodeInvalid:
 		return statusUnprocessable, codeInvalidSchema
+	case registry.CodeReferenced:
+		return statusUnprocessable, codeReferenceExists
 	case registry.CodeNotPermitted, registry.CodeLimitExceeded:
 		return statusUnprocessable, codeOperationNotPermitted
 	case registry.CodeAlreadyExists:

@@ -88,7 +88,7 @@ func (h *handler) schemaByID(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return schemaResponse{SchemaType: typeName(v.Format), Metadata: rawOrNil(v.ContractMetadata),
+	return schemaResponse{SchemaType: typeName(v.Format), References: c.references(v.References), Metadata: rawOrNil(v.ContractMetadata),
 		RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition}, nil
 }
 

@@ -35,10 +35,13 @@ type candidate struct {
 	definition string
 	// metadata and ruleSet are compact JSON objects, or "".
 	metadata, ruleSet string
+	// refs are the references, their subjects resolved (a Version of 0 is the latest).
+	refs []registry.SchemaReference
 }
 
-// readSchema decodes and validates the body of a registration, lookup or check.
-func (h *handler) readSchema(c *call) (*schemaRequest, *candidate, error) {
+// readSchema decodes and validates the body of a registration, lookup or check of a schema
+// of the subject sub; an unqualified reference subject is in sub's context.
+func (h *handler) readSchema(c *call, sub subject) (*schemaRequest, *candidate, error) {
 	var in schemaRequest
 	if err := h.decode(c, &in); err != nil {
 		return nil, nil, err
@@ -53,10 +56,14 @@ func (h *handler) readSchema(c *call) (*schemaRequest, *candidate, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(in.References) > 0 {
-		return nil, nil, unprocessable(codeInvalidSchema, "Schema references are not supported yet: Carta registers self-contained schemas only.")
-	}
 	out := &candidate{format: format, definition: *in.Schema}
+	for _, r := range in.References {
+		ref, err := referenceOf(sub, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.refs = append(out.refs, ref)
+	}
 	if out.metadata, err = jsonObject(in.Metadata); err != nil {
 		return nil, nil, unprocessable(codeInvalidSchema, "Invalid metadata: %v.", err)
 	}
@@ -64,6 +71,40 @@ func (h *handler) readSchema(c *call) (*schemaRequest, *candidate, error) {
 		return nil, nil, unprocessable(codeInvalidRuleSet, "Invalid ruleSet: %v.", err)
 	}
 	return &in, out, nil
+}
+
+// referenceOf validates a reference of a schema of the subject sub.
+func referenceOf(sub subject, r schemaReference) (registry.SchemaReference, error) {
+	if r.Name == "" {
+		return registry.SchemaReference{}, unprocessable(codeInvalidSchema, "Invalid reference: a reference needs a name, the name the schema uses for it.")
+	}
+	reg, name := sub.ref.Registry, r.Subject
+	if ctx, rest, ok := cutQualified(r.Subject); ok {
+		rr, err := contextRegistry(ctx)
+		if err != nil {
+			return registry.SchemaReference{}, unprocessable(codeInvalidSchema, "Invalid reference %q: %v", truncate(r.Name, 256), err)
+		}
+		reg, name = rr, rest
+	}
+	if err := checkName(name, "subject"); err != nil {
+		return registry.SchemaReference{}, unprocessable(codeInvalidSchema, "Invalid reference %q: %v", truncate(r.Name, 256), err)
+	}
+	if r.Version == 0 || r.Version < -1 || r.Version > maxVersion {
+		return registry.SchemaReference{}, unprocessable(codeInvalidSchema, "Invalid reference %q: version %d is neither a version number nor -1 (the latest).", truncate(r.Name, 256), r.Version)
+	}
+	return registry.SchemaReference{Name: r.Name, Registry: reg, Schema: name, Version: max(r.Version, 0)}, nil
+}
+
+// references renders a version's references.
+func (c *call) references(refs []registry.SchemaReference) []schemaReference {
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]schemaReference, len(refs))
+	for i, r := range refs {
+		out[i] = schemaReference{Name: r.Name, Subject: c.subjectName(registry.SchemaRef{Registry: r.Registry, Name: r.Schema}), Version: r.Version}
+	}
+	return out
 }
 
 // jsonObject returns a JSON object compacted, "" for an absent or null one, and an error for
@@ -105,7 +146,7 @@ type versionResponse struct {
 func newVersionResponse(c *call, v *registry.Version) versionResponse {
 	return versionResponse{
 		Subject: c.subjectName(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number,
-		ID: v.ContentID, GUID: v.ID, SchemaType: typeName(v.Format),
+		ID: v.ContentID, GUID: v.ID, SchemaType: typeName(v.Format), References: c.references(v.References),
 		Metadata: rawOrNil(v.ContractMetadata), RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition,
 	}
 }
@@ -135,7 +176,7 @@ func (h *handler) register(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, cand, err := h.readSchema(c)
+	in, cand, err := h.readSchema(c, sub)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +191,8 @@ func (h *handler) register(c *call) (any, error) {
 		version = *in.Version
 	}
 	res, err := h.svc.Register(c.ctx, registry.RegisterInput{Ref: sub.ref, Format: cand.format, Definition: cand.definition,
-		Normalize: normalize, ContractMetadata: cand.metadata, ContractRuleSet: cand.ruleSet, ID: id, Version: version})
+		Normalize: normalize, ContractMetadata: cand.metadata, ContractRuleSet: cand.ruleSet, ID: id, Version: version,
+		References: cand.refs})
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +213,11 @@ func (h *handler) lookup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, cand, err := h.readSchema(c)
+	_, cand, err := h.readSchema(c, sub)
 	if err != nil {
 		return nil, err
 	}
-	v, err := h.svc.LookupVersion(c.ctx, sub.ref, cand.format, cand.definition, deleted)
+	v, err := h.svc.LookupVersion(c.ctx, sub.ref, cand.format, cand.definition, cand.refs, deleted)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func errorType(err error) (typ string, status int) {
 	}
 	switch registry.ErrorCode(err) {
 	case registry.CodeInvalid, registry.CodeIncompatible, registry.CodeNotPermitted, registry.CodeDeleted,
-		registry.CodeNotDeleted:
+		registry.CodeNotDeleted, registry.CodeReferenced:
 		return excInvalidInput, http.StatusBadRequest
 	case registry.CodeNotFound:
 		return excEntityNotFound, http.StatusBadRequest
