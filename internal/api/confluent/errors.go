@@ -10,34 +10,33 @@ import (
 
 // The error_codes of the Confluent dialect (Confluent's Errors.java).
 const (
-	codeSubjectNotFound          = 40401
-	codeVersionNotFound          = 40402
-	codeSchemaNotFound           = 40403
-	codeSubjectSoftDeleted       = 40404
-	codeSubjectNotSoftDeleted    = 40405
-	codeVersionSoftDeleted       = 40406
-	codeVersionNotSoftDeleted    = 40407
-	codeSubjectCompatNotSet      = 40408
-	codeSubjectModeNotSet        = 40409
-	codeInvalidSchema            = 42201
-	codeInvalidVersion           = 42202
-	codeInvalidCompatibility     = 42203
-	codeInvalidMode              = 42204
-	codeOperationNotPermitted    = 42205
-	codeReferenceExists          = 42206
-	codeIDDoesNotMatch           = 42207
-	codeInvalidSubject           = 42208
-	codeSchemaTooLarge           = 42209
-	codeInvalidRuleSet           = 42210
-	codeStoreError               = 50001
-	codeOperationTimeout         = 50002
-	internalErrorMessage         = "internal error"
-	statusUnprocessable          = http.StatusUnprocessableEntity
-	codeNotFoundRoute            = http.StatusNotFound
-	codeMethodNotAllowed         = http.StatusMethodNotAllowed
-	codeUnsupportedMediaType     = http.StatusUnsupportedMediaType
-	codeBadRequest               = http.StatusBadRequest
-	defaultIncompatibleErrorCode = http.StatusConflict
+	codeSubjectNotFound       = 40401
+	codeVersionNotFound       = 40402
+	codeSchemaNotFound        = 40403
+	codeSubjectSoftDeleted    = 40404
+	codeSubjectNotSoftDeleted = 40405
+	codeVersionSoftDeleted    = 40406
+	codeVersionNotSoftDeleted = 40407
+	codeSubjectCompatNotSet   = 40408
+	codeSubjectModeNotSet     = 40409
+	codeInvalidSchema         = 42201
+	codeInvalidVersion        = 42202
+	codeInvalidCompatibility  = 42203
+	codeInvalidMode           = 42204
+	codeOperationNotPermitted = 42205
+	codeReferenceExists       = 42206
+	codeIDDoesNotMatch        = 42207
+	codeInvalidSubject        = 42208
+	codeSchemaTooLarge        = 42209
+	codeInvalidRuleSet        = 42210
+	codeStoreError            = 50001
+	codeOperationTimeout      = 50002
+	internalErrorMessage      = "internal error"
+	statusUnprocessable       = http.StatusUnprocessableEntity
+	codeNotFoundRoute         = http.StatusNotFound
+	codeMethodNotAllowed      = http.StatusMethodNotAllowed
+	codeUnsupportedMediaType  = http.StatusUnsupportedMediaType
+	codeBadRequest            = http.StatusBadRequest
 )
 
 // apiError is an error of the dialect itself, with its status and error_code: a request the
@@ -49,6 +48,7 @@ type apiError struct {
 	message string
 }
 
+// Error implements error.
 func (e *apiError) Error() string { return e.message }
 
 func newError(status, code int, format string, args ...any) error {

@@ -1,9 +1,12 @@
 package confluent_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBadInput sends what a broken or hostile client sends: each is answered with its
@@ -97,4 +100,28 @@ func TestOversizeSchema(t *testing.T) {
 	e := newEnv(t)
 	big := `{"type":"record","name":"R","fields":[],"doc":"` + strings.Repeat("d", 700000) + `"}`
 	e.wantError(t, "POST", "/subjects/big/versions", map[string]any{"schema": big}, 422, 42209)
+}
+
+// TestStoreFailures: a store that fails is 50001 with "internal error" (the cause is logged,
+// not shown), and one that does not answer before the request's deadline is 50002.
+func TestStoreFailures(t *testing.T) {
+	e := newEnv(t)
+	must(e.client.CreateSchema(t.Context(), "p", avroSchema(record(fID))))(t)
+
+	req := httptest.NewRequest("GET", "/subjects/p/versions", nil)
+	ctx, cancel := context.WithDeadline(req.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, req.WithContext(ctx))
+	r := response{status: w.Code, body: w.Body.Bytes()}
+	if code, _ := r.errorCode(t); w.Code != 500 || code != 50002 {
+		t.Errorf("a request past its deadline: %d %s, want 500 with 50002", w.Code, w.Body)
+	}
+
+	e.db.Close()
+	r = e.do(t, "GET", "/subjects", nil)
+	code, msg := r.errorCode(t)
+	if r.status != 500 || code != 50001 || msg != "internal error" {
+		t.Errorf("a closed store: %d %s, want 500 with 50001 and internal error", r.status, r.body)
+	}
 }

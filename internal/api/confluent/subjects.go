@@ -3,6 +3,7 @@ package confluent
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 
@@ -124,11 +125,7 @@ func jsonObject(raw json.RawMessage) (string, error) {
 	return buf.String(), nil
 }
 
-var errNotObject = jsonError("not a JSON object")
-
-type jsonError string
-
-func (e jsonError) Error() string { return string(e) }
+var errNotObject = errors.New("not a JSON object")
 
 // versionResponse is a subject's version.
 type versionResponse struct {
