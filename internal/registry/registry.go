@@ -5,6 +5,7 @@
 package registry
 
 import (
+	"regexp"
 	"time"
 
 	"github.com/cartaschema/carta/schema"
@@ -12,6 +13,17 @@ import (
 
 // DefaultRegistry is the registry that always exists and is used when a request names none.
 const DefaultRegistry = "default-registry"
+
+// MaxNameLen is the longest registry or schema name, in characters, as AWS Glue allows.
+const MaxNameLen = 255
+
+// namePattern is AWS Glue's pattern of registry and schema names.
+var namePattern = regexp.MustCompile(`^[a-zA-Z0-9\-_$#.]+$`)
+
+// ValidNameChars reports whether a registry or schema name holds only the characters AWS Glue
+// allows: a-z, A-Z, 0-9, '-', '_', '$', '#' and '.'. Every API dialect holds its names to it
+// (a Confluent subject or context is a Glue name too).
+func ValidNameChars(name string) bool { return namePattern.MatchString(name) }
 
 // Statuses of registries, schemas and versions, spelled as the Glue API spells them.
 const (

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -211,20 +210,13 @@ func typeName(f schema.Format) string {
 	return string(f)
 }
 
-// namePattern is the pattern of a Glue schema or registry name, which a subject and a context
-// must match to be stored.
-var namePattern = regexp.MustCompile(`^[a-zA-Z0-9\-_$#.]+$`)
-
-// maxNameLen is the longest Glue name, in characters.
-const maxNameLen = 255
-
 // checkName validates a subject or context name: 1-255 characters of [a-zA-Z0-9-_$#.], what a
 // Glue schema or registry name may hold (42208).
 func checkName(name, what string) error {
-	if n := utf8.RuneCountInString(name); n < 1 || n > maxNameLen {
-		return unprocessable(codeInvalidSubject, "Invalid %s %q: a %s name has 1 to %d characters, as it is also an AWS Glue name.", what, truncate(name, 256), what, maxNameLen)
+	if n := utf8.RuneCountInString(name); n < 1 || n > registry.MaxNameLen {
+		return unprocessable(codeInvalidSubject, "Invalid %s %q: a %s name has 1 to %d characters, as it is also an AWS Glue name.", what, truncate(name, 256), what, registry.MaxNameLen)
 	}
-	if !namePattern.MatchString(name) {
+	if !registry.ValidNameChars(name) {
 		return unprocessable(codeInvalidSubject, "Invalid %s %q: a %s name may hold only the characters a-z, A-Z, 0-9, '-', '_', '$', '#' and '.', as it is also an AWS Glue name.", what, truncate(name, 256), what)
 	}
 	return nil

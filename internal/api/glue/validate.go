@@ -12,7 +12,6 @@ import (
 // Constraints of the Glue model (see docs/glue-api.md). Lengths count characters (Unicode
 // code points), as the model does.
 const (
-	maxNameLen        = 255
 	maxARNLen         = 10240
 	maxDescriptionLen = 2048
 	maxDefinitionLen  = 170000
@@ -30,8 +29,6 @@ const (
 )
 
 var (
-	// namePattern is the model's pattern of registry and schema names.
-	namePattern = regexp.MustCompile(`^[a-zA-Z0-9\-_$#.]+$`)
 	// versionIDPattern is the model's SchemaVersionIdString: a lower-case UUID.
 	versionIDPattern = regexp.MustCompile(`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`)
 	// metadataPattern is the model's MetadataKeyString/MetadataValueString pattern
@@ -94,10 +91,10 @@ func checkLength(s string, min, max int, param string) error {
 
 // checkName validates a registry or schema name: 1-255 characters of [a-zA-Z0-9-_$#.].
 func checkName(name, param string) error {
-	if len(name) < 1 || len(name) > maxNameLen {
+	if len(name) < 1 || len(name) > registry.MaxNameLen {
 		return invalid("The resource name contains too many or too few characters. Parameter Name: %s", param)
 	}
-	if !namePattern.MatchString(name) {
+	if !registry.ValidNameChars(name) {
 		return badCharacters(param)
 	}
 	return nil
