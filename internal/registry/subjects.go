@@ -180,28 +180,61 @@ func (s *Service) SubjectVersion(ctx context.Context, ref SchemaRef, sel Version
 	return out, nil
 }
 
+// subjectVersion resolves a version of a subject with a query or two: it serves
+// GET .../versions/latest and /versions/{n}, the reads serializers make.
 func (s *Service) subjectVersion(ctx context.Context, tx Tx, ref SchemaRef, sel VersionSelector, includeDeleted bool) (*Version, error) {
-	_, vs, live, err := s.subjectVersions(ctx, tx, ref)
+	sc, err := tx.GetSchema(ctx, ref.Registry, ref.Name)
+	if errors.Is(err, ErrNotExist) {
+		return nil, subjectNotFound(ref)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !live && !includeDeleted {
+	if sel.Latest {
+		v, err := s.newestVersion(ctx, tx, sc, includeDeleted)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, subjectNotFound(ref) // no version to show: no subject
+		}
+		return v, nil
+	}
+	v, err := tx.GetVersionByNumber(ctx, ref.Registry, ref.Name, sel.Number)
+	if err != nil && !errors.Is(err, ErrNotExist) {
+		return nil, err
+	}
+	if err == nil && v.Status == StatusAvailable && (includeDeleted || !v.Deleted) {
+		return v, nil
+	}
+	// Not there: a subject without a version to show is not there either.
+	if newest, err := s.newestVersion(ctx, tx, sc, includeDeleted); err != nil {
+		return nil, err
+	} else if newest == nil {
 		return nil, subjectNotFound(ref)
 	}
-	if sel.Latest {
-		for i := len(vs) - 1; i >= 0; i-- {
-			if includeDeleted || !vs[i].Deleted {
-				return &vs[i], nil
-			}
-		}
-		return nil, subjectVersionNotFound(ref, "latest")
-	}
-	for i := range vs {
-		if vs[i].Number == sel.Number && (includeDeleted || !vs[i].Deleted) {
-			return &vs[i], nil
-		}
-	}
 	return nil, subjectVersionNotFound(ref, fmt.Sprint(sel.Number))
+}
+
+// newestVersion returns the newest AVAILABLE version of sc, soft-deleted ones included only
+// with includeDeleted, or nil.
+func (s *Service) newestVersion(ctx context.Context, tx Tx, sc *Schema, includeDeleted bool) (*Version, error) {
+	if !includeDeleted {
+		return s.latestAvailable(ctx, tx, sc)
+	}
+	for n := sc.LatestVersion; n >= 1; n-- {
+		v, err := tx.GetVersionByNumber(ctx, sc.Registry, sc.Name, n)
+		if errors.Is(err, ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v.Status == StatusAvailable {
+			return v, nil
+		}
+	}
+	return nil, nil
 }
 
 // SubjectsInput selects subjects for Subjects.
