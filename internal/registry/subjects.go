@@ -627,6 +627,21 @@ func (s *Service) checkWritable(ctx context.Context, tx Tx, ref SchemaRef) error
 	return nil
 }
 
+// ParsedVersion returns a version's definition parsed with its references, for the forms of
+// a schema other than its text (a Protobuf file descriptor).
+func (s *Service) ParsedVersion(ctx context.Context, v *Version) (schema.Schema, error) {
+	var out schema.Schema
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = s.parseStored(ctx, tx, v)
+		return err
+	})
+	if err != nil {
+		return nil, s.fault(ctx, "ParsedVersion", err)
+	}
+	return out, nil
+}
+
 // SchemasInput selects versions for ListSubjectVersions.
 type SchemasInput struct {
 	// Registry limits the list to one registry; "" lists every registry.

@@ -71,7 +71,9 @@ func (h *handler) schemas(c *call) (any, error) {
 	}
 	out := make([]versionResponse, len(vs))
 	for i := range vs {
-		out[i] = newVersionResponse(c, &vs[i])
+		if out[i], err = h.versionResponse(c, &vs[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -90,7 +92,7 @@ func (h *handler) schemaByGUID(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newVersionResponse(c, v), nil
+	return h.versionResponse(c, v)
 }
 
 func guidNotFound(guid string) error {

@@ -2,6 +2,7 @@ package confluent_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/cartaschema/carta/internal/registry"
+	"github.com/cartaschema/carta/schema"
+	"github.com/cartaschema/carta/schema/protobuf"
 )
 
 const (
@@ -193,4 +196,70 @@ func TestReferenceCycle(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "cycle") {
 		t.Errorf("the refusal does not name the cycle: %v", err)
 	}
+}
+
+// TestProtobufDescriptors registers Protobuf schemas the way Confluent's JavaScript serializer
+// does, as base64 FileDescriptorProtos with their imports as references, and reads them back
+// with format=serialized, as its deserializer does.
+func TestProtobufDescriptors(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	descriptor := func(def string, refs ...schema.Reference) string {
+		t.Helper()
+		s, err := protobuf.Handler{}.ParseWithReferences(def, refs, schema.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.(*protobuf.Schema).Descriptor()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	money := "syntax = \"proto3\";\npackage common;\nmessage Money { int64 units = 1; }\n"
+	ms, err := protobuf.Parse(money, schema.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := "syntax = \"proto3\";\npackage shop;\nimport \"money.proto\";\nimport \"google/protobuf/timestamp.proto\";\n" +
+		"message Order { common.Money total = 1; google.protobuf.Timestamp at = 2; }\n"
+	m := must(e.client.CreateSchema(ctx, "money.proto", sr.Schema{Type: sr.TypeProtobuf, Schema: descriptor(money)}))(t)
+	refs := []sr.SchemaReference{{Name: "money.proto", Subject: "money.proto", Version: m.Version}}
+	o := must(e.client.CreateSchema(ctx, "orders-value", sr.Schema{Type: sr.TypeProtobuf,
+		Schema: descriptor(order, schema.Reference{Name: "money.proto", Definition: money, Schema: ms}), References: refs}))(t)
+	// The text stored is .proto text, which the Glue API and text clients read.
+	if !strings.Contains(o.Schema.Schema, "message Order") || !strings.Contains(o.Schema.Schema, `import "money.proto"`) {
+		t.Errorf("the stored text of a descriptor registration = %q", o.Schema.Schema)
+	}
+	// The same descriptor again is the same version; so is the text.
+	again := must(e.client.RegisterSchema(ctx, "orders-value", sr.Schema{Type: sr.TypeProtobuf,
+		Schema: descriptor(order, schema.Reference{Name: "money.proto", Definition: money, Schema: ms}), References: refs}, -1, -1))(t)
+	if again != o.ID {
+		t.Errorf("the descriptor registered again got ID %d, want %d", again, o.ID)
+	}
+	if id := must(e.client.RegisterSchema(ctx, "orders-value", sr.Schema{Type: sr.TypeProtobuf, Schema: order, References: refs}, -1, -1))(t); id != o.ID {
+		t.Errorf("the text of the descriptor got ID %d, want %d", id, o.ID)
+	}
+
+	serialized := sr.WithParams(ctx, sr.Format("serialized"))
+	for _, got := range []string{
+		must(e.client.SchemaByVersion(serialized, "orders-value", -1))(t).Schema.Schema,
+		must(e.client.SchemaByID(serialized, o.ID))(t).Schema,
+	} {
+		b, err := base64.StdEncoding.DecodeString(got)
+		if err != nil {
+			t.Fatalf("format=serialized answered %q: %v", got, err)
+		}
+		text, err := protobuf.DefinitionFromDescriptor(b)
+		if err != nil || !strings.Contains(text, "message Order") || !strings.Contains(text, `import "money.proto"`) {
+			t.Errorf("the serialized descriptor reads as %q, %v", text, err)
+		}
+	}
+	// Other formats ignore format=serialized.
+	must(e.client.CreateSchema(ctx, "a", avroSchema(record(fID))))(t)
+	if got := must(e.client.SchemaByVersion(serialized, "a", 1))(t); got.Schema.Schema != record(fID) {
+		t.Errorf("an Avro schema with format=serialized = %q", got.Schema.Schema)
+	}
+	_, err = e.client.CreateSchema(ctx, "bad", sr.Schema{Type: sr.TypeProtobuf, Schema: base64.StdEncoding.EncodeToString([]byte("junk"))})
+	wantCode(t, "base64 that is no descriptor", err, 42201)
 }

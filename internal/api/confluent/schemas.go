@@ -81,15 +81,19 @@ func cutQualified(s string) (ctx, name string, ok bool) {
 	return strings.Cut(s[1:], ":")
 }
 
-// schemaByID serves GET /schemas/ids/{id}. The format and fetchMaxId parameters are accepted;
-// the text is always the registered one and maxId is not reported.
+// schemaByID serves GET /schemas/ids/{id}. format=serialized answers a Protobuf schema as a
+// base64 FileDescriptorProto; fetchMaxId is accepted, and maxId not reported.
 func (h *handler) schemaByID(c *call) (any, error) {
 	v, err := h.versionByID(c)
 	if err != nil {
 		return nil, err
 	}
+	text, err := h.schemaText(c, v)
+	if err != nil {
+		return nil, err
+	}
 	return schemaResponse{SchemaType: typeName(v.Format), References: c.references(v.References), Metadata: rawOrNil(v.ContractMetadata),
-		RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition}, nil
+		RuleSet: rawOrNil(v.ContractRuleSet), Schema: text}, nil
 }
 
 // schemaTextByID serves GET /schemas/ids/{id}/schema: the schema text itself.

@@ -2,13 +2,16 @@ package confluent
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/cartaschema/carta/internal/registry"
 	"github.com/cartaschema/carta/schema"
+	"github.com/cartaschema/carta/schema/protobuf"
 )
 
 // schemaReference is a reference to another subject's version.
@@ -57,6 +60,16 @@ func (h *handler) readSchema(c *call, sub subject) (*schemaRequest, *candidate, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if format == schema.Protobuf && isBase64(*in.Schema) {
+		// Confluent's serializers register a Protobuf schema as a base64 FileDescriptorProto.
+		if b, err := base64.StdEncoding.DecodeString(*in.Schema); err == nil {
+			text, err := protobuf.DefinitionFromDescriptor(b)
+			if err != nil {
+				return nil, nil, unprocessable(codeInvalidSchema, "Invalid schema: a Protobuf schema in base64 must be a serialized FileDescriptorProto: %v.", err)
+			}
+			*in.Schema = text
+		}
+	}
 	out := &candidate{format: format, definition: *in.Schema}
 	for _, r := range in.References {
 		ref, err := referenceOf(sub, r)
@@ -72,6 +85,40 @@ func (h *handler) readSchema(c *call, sub subject) (*schemaRequest, *candidate, 
 		return nil, nil, unprocessable(codeInvalidRuleSet, "Invalid ruleSet: %v.", err)
 	}
 	return &in, out, nil
+}
+
+// isBase64 reports whether s is written in the base64 alphabet (a .proto text never is: it
+// holds spaces or semicolons).
+func isBase64(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// schemaText is a version's schema as the answer carries it: its text, or, with
+// format=serialized, a Protobuf schema as a base64 FileDescriptorProto (what Confluent's
+// Protobuf deserializers ask for). Other formats, and Avro's "resolved", are the text.
+func (h *handler) schemaText(c *call, v *registry.Version) (string, error) {
+	if v.Format != schema.Protobuf || c.r.URL.Query().Get("format") != "serialized" {
+		return v.Definition, nil
+	}
+	p, err := h.svc.ParsedVersion(c.ctx, v)
+	if err != nil {
+		return "", err
+	}
+	ps, ok := p.(*protobuf.Schema)
+	if !ok {
+		return "", fmt.Errorf("a Protobuf version parsed as %T", p)
+	}
+	b, err := ps.Descriptor()
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
 }
 
 // referenceOf validates a reference of a schema of the subject sub.
@@ -140,12 +187,18 @@ type versionResponse struct {
 	Schema     string            `json:"schema"`
 }
 
-func newVersionResponse(c *call, v *registry.Version) versionResponse {
+// versionResponse renders a version, its schema in the form the format query parameter asks
+// for (see schemaText).
+func (h *handler) versionResponse(c *call, v *registry.Version) (versionResponse, error) {
+	text, err := h.schemaText(c, v)
+	if err != nil {
+		return versionResponse{}, err
+	}
 	return versionResponse{
 		Subject: c.subjectName(registry.SchemaRef{Registry: v.Registry, Name: v.Schema}), Version: v.Number,
 		ID: v.ContentID, GUID: v.ID, SchemaType: typeName(v.Format), References: c.references(v.References),
-		Metadata: rawOrNil(v.ContractMetadata), RuleSet: rawOrNil(v.ContractRuleSet), Schema: v.Definition,
-	}
+		Metadata: rawOrNil(v.ContractMetadata), RuleSet: rawOrNil(v.ContractRuleSet), Schema: text,
+	}, nil
 }
 
 func rawOrNil(s string) json.RawMessage {
@@ -218,7 +271,7 @@ func (h *handler) lookup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newVersionResponse(c, v), nil
+	return h.versionResponse(c, v)
 }
 
 // subjects serves GET /subjects. A subjectPrefix of ":*:" lists the subjects of every context;
@@ -288,7 +341,7 @@ func (h *handler) subjectVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newVersionResponse(c, v), nil
+	return h.versionResponse(c, v)
 }
 
 // subjectVersionText serves GET /subjects/{subject}/versions/{version}/schema: the schema
