@@ -27,6 +27,12 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/subjects?subjectPrefix=:*:&deletedOnly=true", ""},
 		{"POST", "/subjects/s/versions", `{"schema":"\"int\"","metadata":{"properties":{"a":"b"}},"ruleSet":{"domainRules":[]}}`},
 		{"GET", "/subjects/%2F/versions/-1", ""},
+		{"POST", "/subjects/r/versions", `{"schema":"{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"s\",\"type\":\"S\"}]}","references":[{"name":"S","subject":"s","version":-1}]}`},
+		{"POST", "/subjects/pb/versions", `{"schemaType":"PROTOBUF","schema":"CgxzY2hlbWEucHJvdG8SBHNob3A="}`},
+		{"GET", "/schemas/ids/1?format=serialized", ""},
+		{"PUT", "/mode/s?force=true", `{"mode":"IMPORT"}`},
+		{"POST", "/subjects/s/versions", `{"schema":"\"int\"","id":9,"version":3}`},
+		{"DELETE", "/subjects/s/versions/latest?permanent=true", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)
