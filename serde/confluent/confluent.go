@@ -1,7 +1,7 @@
 // Package confluent is a serde.Registry over the Confluent Schema
-// Registry REST API, for Confluent Schema Registry and the registries that
-// speak its API. Carta's own server does not serve this API yet (it speaks
-// the Glue API); until it does, use serde/glue with Carta.
+// Registry REST API: for Confluent Schema Registry, the registries that
+// speak its API, and Carta, which serves it beside the Glue API on the same
+// listener (docs/confluent-api.md).
 //
 // Subjects map to schema references as Carta maps them: a subject is
 // SchemaRef.Name, and a registry other than the default is the Confluent
@@ -151,12 +151,24 @@ func (r *Registry) SchemaByID(ctx context.Context, id uint32) (serde.Schema, err
 	}
 	s := b.toSchema()
 	s.ID = id
+	if s.Ref.Name == "" {
+		// GET /schemas/ids/{id} names no subject: the first subject-version that uses the ID
+		// does (best effort: a registry without the endpoint leaves the name empty).
+		var uses []struct {
+			Subject string `json:"subject"`
+			Version int    `json:"version"`
+		}
+		if r.do(ctx, http.MethodGet, "/schemas/ids/"+strconv.FormatUint(uint64(id), 10)+"/versions", nil, &uses) == nil && len(uses) > 0 {
+			s.Ref, s.Version = refOf(uses[0].Subject), uses[0].Version
+		}
+	}
 	return s, nil
 }
 
 // SchemaByVersionID implements serde.Registry with GET
-// /schemas/guids/{guid}, passing the Glue version ID as the GUID; a
-// registry without such a schema answers 404 (serde.ErrNotFound).
+// /schemas/guids/{guid}, passing the Glue version ID as the GUID: Carta
+// answers it with that version; a registry without such a schema answers
+// 404 (serde.ErrNotFound).
 func (r *Registry) SchemaByVersionID(ctx context.Context, id wire.VersionID) (serde.Schema, error) {
 	var b schemaBody
 	if err := r.do(ctx, http.MethodGet, "/schemas/guids/"+id.String(), nil, &b); err != nil {
