@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -32,15 +31,12 @@ import (
 	"github.com/cartaschema/carta/schema"
 )
 
-// glueClient is testenv.GlueClient without retries: every call is sent exactly once, so a
-// registration the test counts as unacknowledged was never silently sent again, and every
-// failure shows. Every request uses a fresh connection: a kept-alive one can belong to a node
-// the test has just killed, and a response read from it fails in ways a retry-free client
-// cannot tell from a server fault.
+// glueClient is testenv.GlueClient (a fresh connection per request, so none belongs to a node
+// the test has killed) without retries: every call is sent exactly once, so a registration the
+// test counts as unacknowledged was never silently sent again, and every failure shows.
 func glueClient(endpoint string) *awsglue.Client {
 	return awsglue.New(testenv.GlueClient(endpoint).Options(), func(o *awsglue.Options) {
 		o.Retryer = aws.NopRetryer{}
-		o.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 	})
 }
 

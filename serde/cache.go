@@ -203,10 +203,3 @@ func (c *lru[K, V]) insertLocked(k K, v V) {
 	c.m[k] = e
 	c.last.Store(e)
 }
-
-// len reports the number of cached entries.
-func (c *lru[K, V]) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}

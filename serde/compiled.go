@@ -2,7 +2,6 @@ package serde
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/hamba/avro/v2"
@@ -21,8 +20,6 @@ type compiled struct {
 	avro   avro.Schema
 	json   *jsonschema.Schema
 	proto  *protobuf.Schema
-	// protoMsgs are the messages sorted by full name (the Glue index).
-	protoMsgs []protoreflect.MessageDescriptor
 	// resolved is the Avro schema that decodes this writer's records into
 	// the Deserializer's reader schema (nil without a reader schema).
 	resolved avro.Schema
@@ -91,45 +88,10 @@ func compile(s Schema, limits schema.Limits) (*compiled, error) {
 			return fail(err)
 		}
 		c.proto = p
-		c.protoMsgs = p.Messages()
 	default:
 		return fail(fmt.Errorf("unknown data format %q", s.Format))
 	}
 	return c, nil
-}
-
-// confluentIndexes returns the Confluent message-index path of md: its
-// position among its siblings, outermost first.
-func confluentIndexes(md protoreflect.MessageDescriptor) []int {
-	var path []int
-	for d := protoreflect.Descriptor(md); d != nil; d = d.Parent() {
-		m, ok := d.(protoreflect.MessageDescriptor)
-		if !ok {
-			break
-		}
-		path = append(path, m.Index())
-	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
-	return path
-}
-
-// messageByIndexes finds the message a Confluent index path names.
-func messageByIndexes(fd protoreflect.FileDescriptor, indexes []int) (protoreflect.MessageDescriptor, error) {
-	if len(indexes) == 0 {
-		indexes = []int{0}
-	}
-	msgs := fd.Messages()
-	var md protoreflect.MessageDescriptor
-	for _, i := range indexes {
-		if i < 0 || i >= msgs.Len() {
-			return nil, fmt.Errorf("message index %v names no message of the schema", slices.Clone(indexes))
-		}
-		md = msgs.Get(i)
-		msgs = md.Messages()
-	}
-	return md, nil
 }
 
 // descriptorOf returns m's descriptor; a zero *dynamicpb.Message has none.

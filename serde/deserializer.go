@@ -289,7 +289,7 @@ func (c *compiled) protoMessage(r record) (protoreflect.MessageDescriptor, []byt
 		if err != nil {
 			return nil, nil, err
 		}
-		md, err := messageByIndexes(c.proto.FileDescriptor(), indexes)
+		md, err := c.proto.MessageByConfluentIndexes(indexes)
 		return md, payload, err
 	}
 	// Glue: one unsigned varint, the index among the messages sorted by
@@ -298,9 +298,9 @@ func (c *compiled) protoMessage(r record) (protoreflect.MessageDescriptor, []byt
 	if n <= 0 {
 		return nil, nil, errors.New("the Protobuf message index is not a valid varint")
 	}
-	msgs := c.protoMsgs
-	if i >= uint64(len(msgs)) {
-		return nil, nil, fmt.Errorf("message index %d names no message of the schema (it has %d)", i, len(msgs))
+	md, ok := c.proto.MessageAt(i)
+	if !ok {
+		return nil, nil, fmt.Errorf("message index %d names no message of the schema (it has %d)", i, len(c.proto.Messages()))
 	}
-	return msgs[i], r.payload[n:], nil
+	return md, r.payload[n:], nil
 }

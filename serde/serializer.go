@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/cartaschema/carta/schema/jsonschema"
+	"github.com/cartaschema/carta/schema/protobuf"
 	"github.com/cartaschema/carta/serde/wire"
 )
 
@@ -308,7 +309,7 @@ func (s *Serializer) protoIndex(w *writer, md protoreflect.MessageDescriptor) ([
 		i, _ := w.c.proto.MessageIndex(own.FullName())
 		b = binary.AppendUvarint(nil, uint64(i))
 	} else {
-		b, err = wire.AppendConfluentProtobuf(nil, 0, confluentIndexes(own), nil)
+		b, err = wire.AppendConfluentProtobuf(nil, 0, protobuf.ConfluentIndexes(own), nil)
 		if err != nil {
 			return nil, err
 		}

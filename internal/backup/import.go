@@ -209,44 +209,20 @@ func (im *importer) apply(ctx context.Context, text []byte) (ended bool, err err
 	}
 	switch typ {
 	case typeRegistry:
-		var l registryLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.registry(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.registry)
 	case typeSchema:
-		var l schemaLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.schema(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.schema)
 	case typeConfig:
 		if im.formatVersion < 2 {
 			return false, invalid("a config line in a version %d export", im.formatVersion)
 		}
-		var l configLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.config(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.config)
 	case typeContent:
-		var l contentLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.content(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.content)
 	case typeVersion:
-		var l versionLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.version(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.version)
 	case typeAudit:
-		var l auditLine
-		if err := im.decode(text, raw, &l); err != nil {
-			return false, err
-		}
-		return false, im.audit(ctx, l)
+		return false, decodeLine(ctx, im, text, raw, im.audit)
 	case typeEnd:
 		var l endLine
 		if err := im.decode(text, raw, &l); err != nil {
@@ -265,6 +241,15 @@ func (im *importer) apply(ctx context.Context, text []byte) (ended bool, err err
 
 // decode reads a line into v, a pointer to a line struct: every field of v that the file's
 // format version has must be present and not null, and no other field may be.
+// decodeLine decodes one line into its type and writes it with write.
+func decodeLine[L any](ctx context.Context, im *importer, text []byte, raw map[string]json.RawMessage, write func(context.Context, L) error) error {
+	var l L
+	if err := im.decode(text, raw, &l); err != nil {
+		return err
+	}
+	return write(ctx, l)
+}
+
 func (im *importer) decode(text []byte, raw map[string]json.RawMessage, v any) error {
 	if missing := missingFields(raw, reflect.TypeOf(v).Elem(), im.formatVersion); len(missing) > 0 {
 		return invalid("missing %s", strings.Join(missing, ", "))

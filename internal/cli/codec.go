@@ -230,12 +230,12 @@ func encodePayload(s serde.Schema, doc []byte, message string, glue bool) ([]byt
 		if err != nil {
 			return nil, nil, fmt.Errorf("schema %s: %v", s.Ref, err)
 		}
-		md, err := p.Message(message)
-		if err != nil {
-			return nil, nil, err
-		}
-		if message == "" {
-			md = p.FileDescriptor().Messages().Get(0)
+		// Without --message, the file's first message, as Confluent's clients choose.
+		md := p.FileDescriptor().Messages().Get(0)
+		if message != "" {
+			if md, err = p.Message(message); err != nil {
+				return nil, nil, err
+			}
 		}
 		m := dynamicpb.NewMessage(md)
 		if err := (protojson.UnmarshalOptions{}).Unmarshal(doc, m); err != nil {
@@ -249,7 +249,7 @@ func encodePayload(s serde.Schema, doc []byte, message string, glue bool) ([]byt
 			i, _ := p.MessageIndex(md.FullName())
 			return append(binary.AppendUvarint(nil, uint64(i)), body...), nil, nil
 		}
-		return body, indexPath(md), nil
+		return body, protobuf.ConfluentIndexes(md), nil
 	}
 	return nil, nil, fmt.Errorf("schema %s has the unknown format %q", s.Ref, s.Format)
 }
@@ -260,18 +260,6 @@ func parseAvro(def string) (*avro.Schema, error) {
 		return nil, err
 	}
 	return p.(*avro.Schema), nil
-}
-
-func indexPath(md protoreflect.MessageDescriptor) []int {
-	var path []int
-	for d := protoreflect.Descriptor(md); d != nil; d = d.Parent() {
-		m, ok := d.(protoreflect.MessageDescriptor)
-		if !ok {
-			break
-		}
-		path = append([]int{m.Index()}, path...)
-	}
-	return path
 }
 
 func runDecode(ctx context.Context, env *Env, args []string) error {
@@ -414,23 +402,13 @@ func decodePayload(s serde.Schema, payload []byte, indexes []int, glue bool, rea
 		var md protoreflect.MessageDescriptor
 		if glue {
 			i, n := binary.Uvarint(payload)
-			msgs := p.Messages()
-			if n <= 0 || i >= uint64(len(msgs)) {
+			var ok bool
+			if md, ok = p.MessageAt(i); n <= 0 || !ok {
 				return nil, "", errors.New("the payload does not start with a valid message index")
 			}
-			md, payload = msgs[i], payload[n:]
-		} else {
-			if len(indexes) == 0 {
-				indexes = []int{0}
-			}
-			list := p.FileDescriptor().Messages()
-			for _, i := range indexes {
-				if i < 0 || i >= list.Len() {
-					return nil, "", fmt.Errorf("message index %v names no message of %s", indexes, s.Ref)
-				}
-				md = list.Get(i)
-				list = md.Messages()
-			}
+			payload = payload[n:]
+		} else if md, err = p.MessageByConfluentIndexes(indexes); err != nil {
+			return nil, "", fmt.Errorf("%s: %v", s.Ref, err)
 		}
 		m := dynamicpb.NewMessage(md)
 		if err := proto.Unmarshal(payload, m); err != nil {

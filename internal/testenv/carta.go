@@ -6,6 +6,7 @@ package testenv
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -32,15 +33,20 @@ func StartCarta(t testing.TB) string {
 // server is stopped when the test ends in any case.
 func StartCartaStoppable(t testing.TB) (url string, stop func()) {
 	t.Helper()
-	return StartCartaWithConfig(t, server.Config{DataDir: t.TempDir()})
+	return StartCartaWithConfig(t, server.Config{})
 }
 
 // StartCartaWithConfig is StartCartaStoppable with a configuration of the
 // caller's, e.g. a PostgreSQL store (Store: NewPostgresDatabase(t)); its
-// Addr is replaced by a free loopback port.
+// Addr is replaced by a free loopback port. Without a Store or a DataDir the
+// SQLite database goes to a temporary directory, never to the server's
+// default ./carta-data in the package under test.
 func StartCartaWithConfig(t testing.TB, cfg server.Config) (url string, stop func()) {
 	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
+	if cfg.Store == "" && cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
@@ -69,11 +75,15 @@ func StartCartaWithConfig(t testing.TB, cfg server.Config) (url string, stop fun
 }
 
 // GlueClient returns an AWS SDK Glue client for endpoint with dummy
-// static credentials in us-east-1.
+// static credentials in us-east-1. Every request uses a fresh connection:
+// under full load a kept-alive one has been seen to fail while its response
+// was read ("use of closed network connection"), and in the crash tests one
+// can belong to a node the test has killed.
 func GlueClient(endpoint string) *awsglue.Client {
 	return awsglue.New(awsglue.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		HTTPClient:   &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second},
 	})
 }

@@ -82,6 +82,7 @@ package protobuf
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -267,4 +268,48 @@ func sortedMessages(file protoreflect.FileDescriptor) []protoreflect.MessageDesc
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].FullName() < all[j].FullName() })
 	return all
+}
+
+// MessageAt returns the message with Glue wire-format message index i (its position in
+// Messages), or false when the file has fewer messages.
+func (s *Schema) MessageAt(i uint64) (protoreflect.MessageDescriptor, bool) {
+	if i >= uint64(len(s.messages)) {
+		return nil, false
+	}
+	return s.messages[i], true
+}
+
+// ConfluentIndexes returns the Confluent wire-format message-index path of md: its position
+// among the messages declared beside it, outermost first ([0] is the file's first message,
+// [1, 0] the first message nested in the second).
+func ConfluentIndexes(md protoreflect.MessageDescriptor) []int {
+	var path []int
+	for d := protoreflect.Descriptor(md); d != nil; d = d.Parent() {
+		m, ok := d.(protoreflect.MessageDescriptor)
+		if !ok {
+			break
+		}
+		path = append(path, m.Index())
+	}
+	slices.Reverse(path)
+	return path
+}
+
+// MessageByConfluentIndexes returns the message a Confluent message-index path names; an
+// empty path means [0].
+func (s *Schema) MessageByConfluentIndexes(indexes []int) (protoreflect.MessageDescriptor, error) {
+	if len(indexes) == 0 {
+		indexes = []int{0}
+	}
+	msgs := s.file.Messages()
+	var md protoreflect.MessageDescriptor
+	for _, i := range indexes {
+		if i < 0 || i >= msgs.Len() {
+			// A copy: the caller's slice may live on its stack, and must not escape through the error.
+			return nil, fmt.Errorf("message index %v names no message of the schema", slices.Clone(indexes))
+		}
+		md = msgs.Get(i)
+		msgs = md.Messages()
+	}
+	return md, nil
 }
